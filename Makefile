@@ -1,0 +1,39 @@
+# Tidtam — two commands: `make run` and `make test`.
+PYTHON ?= python3.13
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate seed lint messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || PYENV_VERSION=3.13.0 $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# pytest exits 5 when it collected no test: that must fail, like any other non-zero code.
+test: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: install
+	$(PY) manage.py makemessages -l th -l en --ignore '.venv/*' --ignore 'static/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache

@@ -1,0 +1,126 @@
+"""Admin screens for offices, groups, users and roles.
+
+Office administrators (staff users with the administrator role) see and edit
+only their own office; superusers see every office.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Office, User, UserRole, WorkGroup
+
+admin.site.site_header = _("Tidtam administration")
+admin.site.site_title = _("Tidtam")
+admin.site.index_title = _("Users, groups, roles and settings")
+
+
+class OfficeScopedAdmin(admin.ModelAdmin):
+    office_field = "office"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{self.office_field: request.user.office_id})
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or (request.user.is_staff and request.user.manages_office)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_module_permission
+    has_delete_permission = has_view_permission
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "office":
+                kwargs["queryset"] = Office.objects.filter(pk=request.user.office_id)
+                kwargs["initial"] = request.user.office_id
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "work_groups" and not request.user.is_superuser:
+            kwargs["queryset"] = WorkGroup.objects.filter(office_id=request.user.office_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "province", "parent", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name", "name_en", "province")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    has_view_permission = has_change_permission = has_add_permission = has_delete_permission = (
+        lambda self, request, obj=None: request.user.is_superuser
+    )
+
+
+@admin.register(WorkGroup)
+class WorkGroupAdmin(OfficeScopedAdmin):
+    list_display = ("name", "code", "office", "order", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "name_en", "code")
+    ordering = ("office", "order")
+
+
+class UserRoleInline(admin.TabularInline):
+    model = UserRole
+    extra = 1
+
+
+class UserForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "office")
+
+
+@admin.register(User)
+class UserAdmin(OfficeScopedAdmin, BaseUserAdmin):
+    form = UserForm
+    add_form = UserCreationForm
+    inlines = [UserRoleInline]
+    list_display = ("email", "full_name", "office", "roles", "is_active", "last_login")
+    list_filter = ("is_active", "role_assignments__role", "work_groups")
+    search_fields = ("email", "full_name")
+    ordering = ("office", "full_name")
+    filter_horizontal = ("work_groups",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("full_name", "position", "language")}),
+        (_("Office and groups"), {"fields": ("office", "work_groups")}),
+        (_("Access"), {"fields": ("is_active", "is_staff")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    superuser_fieldsets = (
+        (_("Superuser"), {"fields": ("is_superuser",)}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "office", "password1", "password2")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.is_superuser:
+            fieldsets = fieldsets + self.superuser_fieldsets
+        return fieldsets
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return ", ".join(obj.role_labels())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("role_assignments").select_related("office")

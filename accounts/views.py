@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.models import FiscalYear
+from plans.lib.fiscal import fiscal_year_of
+from django.utils import timezone
+
+from .models import Role
+from .offices import SESSION_KEY, current_office, switchable_offices
+from .scoping import readable_office_ids
+
+LANGUAGES = {"th", "en"}
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or fallback
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+def set_language(request):
+    """Switch between Thai and English; remembered on the account when signed in."""
+    language = request.POST.get("language", "th")
+    if language not in LANGUAGES:
+        language = "th"
+    translation.activate(language)
+    if request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response = redirect(_safe_next(request, reverse("home")))
+    response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@login_required
+@require_POST
+def switch_office(request):
+    try:
+        office_id = int(request.POST.get("office", ""))
+    except ValueError:
+        office_id = None
+    if office_id is None or office_id not in readable_office_ids(request.user):
+        messages.error(request, _("You cannot read that office's data."))
+    else:
+        request.session[SESSION_KEY] = office_id
+    return redirect(_safe_next(request, reverse("home")))
+
+
+@login_required
+def home(request):
+    user = request.user
+    office = current_office(request)
+    today = timezone.localdate()
+    fy = FiscalYear.objects.filter(office=office, year=fiscal_year_of(today)).first()
+    quarters = list(fy.quarters.all()) if fy else []
+    next_due = next((q for q in quarters if q.due_date >= today), None)
+    cards = _role_cards(user)
+    return render(request, "accounts/home.html", {
+        "office": office,
+        "fiscal_year": fy,
+        "quarters": quarters,
+        "next_due": next_due,
+        "today": today,
+        "cards": cards,
+        "offices": switchable_offices(user),
+        "groups": user.work_groups.all(),
+    })
+
+
+def _role_cards(user) -> list[dict]:
+    """What each of the user's roles does in Tidtam, as cards on the home page."""
+    text = {
+        Role.PLANNING: _("Set up the fiscal year, its holidays and monitoring calendar; chase, review and "
+                         "compile the quarterly forms; build the reports."),
+        Role.OWNER: _("Fill the quarterly progress form of your projects, attach evidence and answer returns."),
+        Role.GROUP_HEAD: _("See and countersign your group's reports; receive escalations."),
+        Role.FINANCE: _("Enter the budget disbursed per project per quarter."),
+        Role.DIRECTOR: _("Approve quarterly compilations and the annual reports; see everything."),
+        Role.COMMITTEE: _("Read the dashboards and the reports addressed to the committee."),
+        Role.ADMIN: _("Manage users, groups, roles, holidays and the reminder schedule."),
+        Role.CENTRAL: _("Read the dashboards and reports of every office under yours."),
+    }
+    roles = sorted(user.role_set) if not user.is_superuser or user.role_set else [Role.ADMIN]
+    return [{"role": Role(r).label, "code": r, "text": text[Role(r)]} for r in roles]

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts import views as account_views
+from accounts.forms import EmailLoginForm
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailLoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/language/", account_views.set_language, name="set_language"),
+    path("accounts/office/", account_views.switch_office, name="switch_office"),
+    path("plans/", include("plans.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,194 @@
+"""Fiscal calendar workflows: loading holidays, building fiscal years, moving open due dates."""
+
+from datetime import date
+
+import holidays as holidays_pkg
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .lib import fiscal
+from .lib.workdays import add_working_days
+from .models import FiscalYear, Holiday, HolidayYear, Quarter
+
+HOLIDAY_CATEGORIES = ("public", "government")
+# Due dates of Q4 fall in October of the next fiscal year; keep a margin beyond it.
+DEADLINE_MARGIN_DAYS = 62
+
+
+class CalendarError(Exception):
+    """A calendar change that cannot be made; the message is for the user."""
+
+
+def load_national_holidays(year: int, *, force: bool = False) -> int:
+    """Copy one Gregorian year of Thai holidays from the ``holidays`` package.
+
+    Rows already in the table (including a superuser's corrections) are kept;
+    returns how many rows were added.
+    """
+    if not force and HolidayYear.objects.filter(year=year).exists():
+        return 0
+    thai = holidays_pkg.Thailand(years=year, categories=HOLIDAY_CATEGORIES, language="th")
+    english = holidays_pkg.Thailand(years=year, categories=HOLIDAY_CATEGORIES, language="en_US")
+    added = 0
+    with transaction.atomic():
+        existing = set(Holiday.objects.national().filter(date__year=year).values_list("date", flat=True))
+        rows = [
+            Holiday(
+                office=None, date=day, name=thai[day][:200], name_en=english.get(day, "")[:200],
+                source=Holiday.Source.PACKAGE,
+            )
+            for day in sorted(thai)
+            if day not in existing
+        ]
+        Holiday.objects.bulk_create(rows)
+        added = len(rows)
+        HolidayYear.objects.update_or_create(year=year, defaults={"package_version": holidays_pkg.__version__})
+    return added
+
+
+def ensure_national_holidays(start: date, end: date) -> None:
+    loaded = set(HolidayYear.objects.filter(year__gte=start.year, year__lte=end.year).values_list("year", flat=True))
+    for year in range(start.year, end.year + 1):
+        if year not in loaded:
+            try:
+                load_national_holidays(year)
+            except IntegrityError:
+                # Another process loaded the same year at the same moment.
+                pass
+
+
+def holiday_dates(office, start: date, end: date) -> set[date]:
+    """Days off for ``office`` (national calendar with the office's corrections) in [start, end]."""
+    ensure_national_holidays(start, end)
+    days = set(Holiday.objects.national().between(start, end).values_list("date", flat=True))
+    if office is not None:
+        for day, is_day_off in Holiday.objects.for_office(office).between(start, end).values_list("date", "is_day_off"):
+            if is_day_off:
+                days.add(day)
+            else:
+                days.discard(day)
+    return days
+
+
+def quarter_schedule(year_be: int, *, office=None, working_days: int = 5) -> list[tuple[fiscal.QuarterSpan, date]]:
+    """Each quarter of a fiscal year with its report due date."""
+    spans = fiscal.quarter_spans(year_be)
+    start, end = spans[0].start, spans[-1].end
+    days_off = holiday_dates(office, start, date.fromordinal(end.toordinal() + DEADLINE_MARGIN_DAYS))
+    return [(span, add_working_days(span.end, working_days, days_off)) for span in spans]
+
+
+@transaction.atomic
+def get_or_create_fiscal_year(office, year_be: int) -> tuple[FiscalYear, bool]:
+    fy, created = FiscalYear.objects.get_or_create(office=office, year=year_be)
+    if created or fy.quarters.count() != 4:
+        for span, due in quarter_schedule(year_be, office=office, working_days=fy.report_working_days):
+            Quarter.objects.update_or_create(
+                fiscal_year=fy, number=span.number,
+                defaults={"start_date": span.start, "end_date": span.end, "due_date": due},
+            )
+    return fy, created
+
+
+def recompute_open_due_dates(office, *, today: date | None = None) -> list[Quarter]:
+    """Move the due dates that have not passed yet after a holiday or setting change.
+
+    Returns the quarters whose due date changed.
+    """
+    today = today or timezone.localdate()
+    changed = []
+    open_quarters = (
+        Quarter.objects.filter(fiscal_year__office=office, due_date__gte=today)
+        .select_related("fiscal_year")
+        .order_by("start_date")
+    )
+    if not open_quarters:
+        return changed
+    first = min(q.end_date for q in open_quarters)
+    last = max(q.due_date for q in open_quarters)
+    days_off = holiday_dates(office, first, date.fromordinal(last.toordinal() + DEADLINE_MARGIN_DAYS))
+    for quarter in open_quarters:
+        due = add_working_days(quarter.end_date, quarter.fiscal_year.report_working_days, days_off)
+        if due != quarter.due_date:
+            quarter.due_date = due
+            quarter.save(update_fields=["due_date"])
+            changed.append(quarter)
+    return changed
+
+
+def _check_in_fiscal_year(fy: FiscalYear, day: date) -> None:
+    # A quarter-4 deadline falls after 30 Sep, so days up to the margin after the year count too.
+    last = date.fromordinal(fy.end.toordinal() + DEADLINE_MARGIN_DAYS)
+    if not fy.start <= day <= last:
+        raise CalendarError(
+            _("%(day)s is outside fiscal year %(year)s (%(start)s – %(end)s).")
+            % {"day": day.isoformat(), "year": fy.year, "start": fy.start.isoformat(), "end": last.isoformat()}
+        )
+
+
+@transaction.atomic
+def declare_day_off(*, fiscal_year: FiscalYear, day: date, name: str, note: str = "", by=None) -> Holiday:
+    """The office declares an extra day off (e.g. a special cabinet holiday)."""
+    _check_in_fiscal_year(fiscal_year, day)
+    office = fiscal_year.office
+    if not name.strip():
+        raise CalendarError(_("Give the holiday a name."))
+    if day.weekday() >= 5:
+        raise CalendarError(_("%(day)s is a weekend day; it is not a working day anyway.") % {"day": day.isoformat()})
+    existing = Holiday.objects.for_office(office).filter(date=day).first()
+    if existing and existing.is_day_off:
+        raise CalendarError(_("%(day)s is already declared as a day off.") % {"day": day.isoformat()})
+    if existing is None and day in holiday_dates(None, day, day):
+        raise CalendarError(_("%(day)s is already a public holiday.") % {"day": day.isoformat()})
+    if existing:
+        # The office had removed a national holiday on that day; declaring it again restores it.
+        existing.delete()
+        holiday = Holiday.objects.national().get(date=day)
+    else:
+        holiday = Holiday.objects.create(
+            office=office, date=day, name=name.strip(), note=note, is_day_off=True,
+            source=Holiday.Source.OFFICE, created_by=by,
+        )
+    recompute_open_due_dates(office)
+    return holiday
+
+
+@transaction.atomic
+def make_working_day(*, fiscal_year: FiscalYear, day: date, note: str = "", by=None) -> None:
+    """Remove a day off from the office's calendar (its own or a national one)."""
+    _check_in_fiscal_year(fiscal_year, day)
+    office = fiscal_year.office
+    own = Holiday.objects.for_office(office).filter(date=day).first()
+    if own and own.is_day_off:
+        own.delete()
+    elif own is None and day in holiday_dates(None, day, day):
+        national = Holiday.objects.national().get(date=day)
+        Holiday.objects.create(
+            office=office, date=day, name=national.name, name_en=national.name_en, is_day_off=False,
+            source=Holiday.Source.OFFICE, note=note, created_by=by,
+        )
+    else:
+        raise CalendarError(_("%(day)s is not a holiday in this office's calendar.") % {"day": day.isoformat()})
+    recompute_open_due_dates(office)
+
+
+def office_calendar(office, start: date, end: date) -> list[dict]:
+    """The office's holiday calendar for display: national days with the office's corrections."""
+    ensure_national_holidays(start, end)
+    national = {h.date: h for h in Holiday.objects.national().between(start, end)}
+    own = {h.date: h for h in Holiday.objects.for_office(office).between(start, end)}
+    rows = []
+    for day in sorted(set(national) | set(own)):
+        base, correction = national.get(day), own.get(day)
+        holiday = correction or base
+        rows.append({
+            "date": day,
+            "name": holiday.name,
+            "name_en": holiday.name_en,
+            "is_day_off": correction.is_day_off if correction else True,
+            "declared_by_office": bool(correction and correction.is_day_off),
+            "removed_by_office": bool(correction and not correction.is_day_off),
+            "note": correction.note if correction else "",
+        })
+    return rows
