@@ -32,7 +32,7 @@ test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages -l th -l en --ignore '.venv/*' --ignore 'static/*'
+	$(PY) manage.py makemessages -l th --ignore '.venv/*' --ignore 'static/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:

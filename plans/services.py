@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .formatting import display_date
 from .lib import fiscal
 from .lib.workdays import add_working_days
 from .models import FiscalYear, Holiday, HolidayYear, Quarter
@@ -123,7 +124,7 @@ def _check_in_fiscal_year(fy: FiscalYear, day: date) -> None:
     if not fy.start <= day <= last:
         raise CalendarError(
             _("%(day)s is outside fiscal year %(year)s (%(start)s – %(end)s).")
-            % {"day": day.isoformat(), "year": fy.year, "start": fy.start.isoformat(), "end": last.isoformat()}
+            % {"day": display_date(day), "year": fy.year, "start": display_date(fy.start), "end": display_date(last)}
         )
 
 
@@ -135,12 +136,12 @@ def declare_day_off(*, fiscal_year: FiscalYear, day: date, name: str, note: str 
     if not name.strip():
         raise CalendarError(_("Give the holiday a name."))
     if day.weekday() >= 5:
-        raise CalendarError(_("%(day)s is a weekend day; it is not a working day anyway.") % {"day": day.isoformat()})
+        raise CalendarError(_("%(day)s is a weekend day; it is not a working day anyway.") % {"day": display_date(day)})
     existing = Holiday.objects.for_office(office).filter(date=day).first()
     if existing and existing.is_day_off:
-        raise CalendarError(_("%(day)s is already declared as a day off.") % {"day": day.isoformat()})
+        raise CalendarError(_("%(day)s is already declared as a day off.") % {"day": display_date(day)})
     if existing is None and day in holiday_dates(None, day, day):
-        raise CalendarError(_("%(day)s is already a public holiday.") % {"day": day.isoformat()})
+        raise CalendarError(_("%(day)s is already a public holiday.") % {"day": display_date(day)})
     if existing:
         # The office had removed a national holiday on that day; declaring it again restores it.
         existing.delete()
@@ -169,7 +170,7 @@ def make_working_day(*, fiscal_year: FiscalYear, day: date, note: str = "", by=N
             source=Holiday.Source.OFFICE, note=note, created_by=by,
         )
     else:
-        raise CalendarError(_("%(day)s is not a holiday in this office's calendar.") % {"day": day.isoformat()})
+        raise CalendarError(_("%(day)s is not a holiday in this office's calendar.") % {"day": display_date(day)})
     recompute_open_due_dates(office)
 
 

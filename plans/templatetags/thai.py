@@ -14,15 +14,15 @@
 from datetime import datetime
 
 from django import template
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from plans.formatting import current_language
 from plans.lib import thaidate as thaidate_lib
 
 register = template.Library()
 
 
-def _language() -> str:
-    return "en" if (translation.get_language() or "th").startswith("en") else "th"
+_language = current_language
 
 
 def _parse(arg: str | None) -> tuple[str, str]:

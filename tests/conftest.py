@@ -1,0 +1,120 @@
+"""Shared fixtures: an office with its groups and one user per role, plus a second office."""
+
+import os
+import shutil
+
+import pytest
+
+from accounts.models import Role
+
+from .factories import OfficeFactory, UserFactory, WorkGroupFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+def services_required() -> bool:
+    """In CI every real service must be there: a missing one fails instead of skipping."""
+    return os.getenv("TIDTAM_REQUIRE_SERVICES") == "1" or os.getenv("CI") == "true"
+
+
+def need(condition: bool, reason: str):
+    """Skip (laptop) or fail (CI) when a real service is missing."""
+    if condition:
+        return
+    if services_required():
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def office(db):
+    return OfficeFactory(code="SPM12", name="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา เขต 12")
+
+
+@pytest.fixture
+def other_office(db):
+    return OfficeFactory(code="SPPTAK2", name="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตาก เขต 2")
+
+
+@pytest.fixture
+def plan_group(office):
+    return WorkGroupFactory(office=office, code="PLAN", name="กลุ่มนโยบายและแผน")
+
+
+@pytest.fixture
+def promo_group(office):
+    return WorkGroupFactory(office=office, code="PROMO", name="กลุ่มส่งเสริมการจัดการศึกษา")
+
+
+@pytest.fixture
+def sup_group(office):
+    return WorkGroupFactory(office=office, code="SUP", name="กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา")
+
+
+@pytest.fixture
+def fin_group(office):
+    return WorkGroupFactory(office=office, code="FIN", name="กลุ่มบริหารงานการเงินและสินทรัพย์")
+
+
+@pytest.fixture
+def planning(office, plan_group):
+    return UserFactory(email="planning@test.go.th", office=office, roles=[Role.PLANNING], groups=[plan_group])
+
+
+@pytest.fixture
+def owner(office, promo_group):
+    return UserFactory(email="owner@test.go.th", office=office, roles=[Role.OWNER], groups=[promo_group])
+
+
+@pytest.fixture
+def other_owner(office, sup_group):
+    """A project owner of another group in the same office."""
+    return UserFactory(email="owner2@test.go.th", office=office, roles=[Role.OWNER], groups=[sup_group])
+
+
+@pytest.fixture
+def group_head(office, promo_group):
+    return UserFactory(email="head@test.go.th", office=office, roles=[Role.GROUP_HEAD], groups=[promo_group])
+
+
+@pytest.fixture
+def finance(office, fin_group):
+    return UserFactory(email="finance@test.go.th", office=office, roles=[Role.FINANCE], groups=[fin_group])
+
+
+@pytest.fixture
+def director(office):
+    return UserFactory(email="director@test.go.th", office=office, roles=[Role.DIRECTOR])
+
+
+@pytest.fixture
+def committee(office):
+    return UserFactory(email="committee@test.go.th", office=office, roles=[Role.COMMITTEE])
+
+
+@pytest.fixture
+def administrator(office, plan_group):
+    return UserFactory(email="admin@test.go.th", office=office, roles=[Role.ADMIN], groups=[plan_group],
+                       is_staff=True)
+
+
+@pytest.fixture
+def other_office_planning(other_office):
+    group = WorkGroupFactory(office=other_office, code="PLAN", name="กลุ่มนโยบายและแผน")
+    return UserFactory(email="planning@other.go.th", office=other_office, roles=[Role.PLANNING], groups=[group])
+
+
+@pytest.fixture
+def chromium_path():
+    path = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
+    need(shutil.which(path) is not None, f"Chromium not found at {path} (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        need(False, "the playwright package is not installed")
+    return path

@@ -1,0 +1,85 @@
+"""The deployment: demo seed, production checks and the real services CI provides."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from accounts.models import Office, User, UserRole, WorkGroup
+from plans.models import CalendarActivity, FiscalYear, Holiday, Quarter
+
+from .conftest import need
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_the_logins():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    models = (Office, WorkGroup, User, UserRole, FiscalYear, Quarter, CalendarActivity, Holiday)
+    counts = {m: m.objects.count() for m in models}
+    call_command("seed_demo", stdout=StringIO())
+    assert {m: m.objects.count() for m in models} == counts
+    text = out.getvalue()
+    assert "planning@spm12.example.go.th" in text and "tidtam-demo-2569" in text
+    assert Office.objects.count() == 3
+    assert WorkGroup.objects.filter(office__code="SPM12").count() == 10
+    assert CalendarActivity.objects.filter(fiscal_year__year=2562, fiscal_year__office__code="SPM12").count() == 4
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "False",
+        "SECRET_KEY": "x" * 64 + "-production-secret-key-for-the-check",
+        "ALLOWED_HOSTS": "tidtam.example.go.th",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/prod.db",
+        "EMAIL_URL": "smtp://mailer:secret@smtp.example.go.th:587?tls=1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_docker_compose_defines_web_worker_beat_postgres_and_redis():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for service in ("web:", "worker:", "beat:", "postgres:", "redis:"):
+        assert f"\n  {service}" in text
+    assert "gunicorn" in text and "celery" in text
+    docker = subprocess.run(["docker", "compose", "version"], capture_output=True, text=True) if _has("docker") else None
+    if docker is not None and docker.returncode == 0:
+        result = subprocess.run(["docker", "compose", "config", "--quiet"], cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, "SECRET_KEY": "x", "POSTGRES_PASSWORD": "x"})
+        assert result.returncode == 0, result.stderr
+
+
+def _has(command: str) -> bool:
+    import shutil
+
+    return shutil.which(command) is not None
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_postgresql_in_ci():
+    need(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL (CI starts one)")
+    with connection.cursor() as cursor:
+        cursor.execute("select current_setting('server_encoding')")
+        assert cursor.fetchone()[0] == "UTF8"
+
+
+def test_redis_answers_in_ci():
+    url = os.getenv("REDIS_URL")
+    need(bool(url), "REDIS_URL is not set (CI starts Redis)")
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    assert client.ping() is True
