@@ -1,8 +1,10 @@
 """Demo fiscal years and the FY 2562 monitoring calendar of สพม. เขต ๑๒ (seeds/000_…txt)."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import services
+from .lib.fiscal import fiscal_year_of
 from .models import CalendarActivity
 
 Q1, Q2, Q3, Q4 = [10, 11, 12], [1, 2, 3], [4, 5, 6], [7, 8, 9]
@@ -29,7 +31,7 @@ CALENDAR_2569 = [
      "ทุกกลุ่ม/ผู้รับผิดชอบโครงการ/งาน/กิจกรรม"),
     ("รวบรวมข้อมูล", "- ผู้รวบรวมแบบรายงาน", "ทุกไตรมาส", [1, 4, 7], "PLAN", "กลุ่มนโยบายและแผน"),
     ("สรุปผล/รายงานผล", "- รายงานสรุปกิจกรรมของโครงการ/งาน/กิจกรรม\n- รายงานผลต่อ กศจ./สพฐ./ผู้ที่เกี่ยวข้อง",
-     "ภายในเดือนกันยายน 2569", [9], "PLAN", "กลุ่มนโยบายและแผน"),
+     "ภายในเดือนกันยายน", [9], "PLAN", "กลุ่มนโยบายและแผน"),
 ]
 
 
@@ -48,10 +50,10 @@ def seed_calendar(fy, rows) -> None:
 @transaction.atomic
 def seed(offices) -> dict:
     years = {}
+    # FY 2562 (the calendar of the source document), FY 2569 (the demo year) and the current year.
+    current = fiscal_year_of(timezone.localdate())
     for office in offices:
-        for year in (2562, 2569):
+        for year in sorted({2562, 2569, current}):
             years[(office.code, year)], _ = services.get_or_create_fiscal_year(office, year)
-    for office in offices:
-        seed_calendar(years[(office.code, 2562)], CALENDAR_2562)
-        seed_calendar(years[(office.code, 2569)], CALENDAR_2569)
+            seed_calendar(years[(office.code, year)], CALENDAR_2562 if year == 2562 else CALENDAR_2569)
     return years

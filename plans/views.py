@@ -101,7 +101,6 @@ def holidays(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
     can_manage = request.user.manages_office and (request.user.is_superuser or fy.office_id == request.user.office_id)
     day_off_form = DayOffForm(prefix="off")
-    working_form = WorkingDayForm(prefix="work")
     if request.method == "POST":
         _require_manager(request, fy)
         action = request.POST.get("action")
@@ -121,6 +120,9 @@ def holidays(request, year: int):
                     services.make_working_day(fiscal_year=fy, day=data["date"], note=data["note"], by=request.user)
                     messages.success(request, _("The day is now a working day; open due dates were recalculated."))
                     return redirect("plans:holidays", year=fy.year)
+                for errors in working_form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
             else:
                 messages.error(request, _("Unknown action."))
         except services.CalendarError as error:
@@ -130,5 +132,5 @@ def holidays(request, year: int):
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/holidays.html", {
         "fy": fy, "rows": rows, "quarters": fy.quarters.all(), "can_manage": can_manage,
-        "day_off_form": day_off_form, "working_form": working_form,
+        "day_off_form": day_off_form,
     }, status=status)

@@ -154,3 +154,18 @@ def test_pages_use_a_bounded_number_of_queries(client, planning, fy, django_asse
         client.get(reverse("plans:fiscal_year_detail", args=[2569]))
     with django_assert_max_num_queries(15):
         client.get(reverse("plans:fiscal_year_list"))
+
+
+@pytest.mark.django_db
+def test_buddhist_era_dates_are_accepted_in_the_form(client, planning, fy, bangkok_today):
+    client.force_login(planning)
+    assert declare(client, 2569, date="3/7/2569", name="วันหยุดพิเศษ").status_code == 302
+    assert Holiday.objects.filter(office=planning.office, date=date(2026, 7, 3)).exists()
+
+
+@pytest.mark.django_db
+def test_bad_working_day_request_gets_a_message(client, planning, fy):
+    client.force_login(planning)
+    response = client.post(reverse("plans:holidays", args=[2569]), {"action": "remove", "work-date": "31/2/2569"})
+    assert response.status_code == 400
+    assert "วันที่ไม่ถูกต้อง" in response.content.decode()

@@ -52,3 +52,19 @@ def test_template_filters_are_builtins():
     with translation.override("en"):
         assert render("{{ y|fiscal_label }}", y=2569) == "Fiscal year 2569 BE"
         assert render("{{ d|thaidate }}", d=day) == "1 Oct 2568"
+
+
+def test_date_field_accepts_buddhist_era_and_iso():
+    import pytest
+    from django import forms
+
+    from plans.forms import ThaiDateField
+
+    field = ThaiDateField()
+    assert field.clean("8/1/2569") == date(2026, 1, 8)
+    assert field.clean("๘/๑/๒๕๖๙") == date(2026, 1, 8)
+    assert field.clean("2026-01-08") == date(2026, 1, 8)
+    assert field.clean("08/01/2026") == date(2026, 1, 8)
+    for bad in ("31/2/2569", "hello", "2026-13-01"):
+        with pytest.raises(forms.ValidationError):
+            field.clean(bad)
