@@ -57,9 +57,10 @@ class OfficeAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.is_superuser
 
-    has_view_permission = has_change_permission = has_add_permission = has_delete_permission = (
-        lambda self, request, obj=None: request.user.is_superuser
-    )
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(WorkGroup)
@@ -73,6 +74,11 @@ class WorkGroupAdmin(OfficeScopedAdmin):
 class UserRoleInline(admin.TabularInline):
     model = UserRole
     extra = 1
+
+    def _allowed(self, request, obj=None):
+        return request.user.is_superuser or (request.user.is_staff and request.user.manages_office)
+
+    has_view_permission = has_change_permission = has_add_permission = has_delete_permission = _allowed
 
 
 class UserForm(UserChangeForm):
