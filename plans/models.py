@@ -218,3 +218,176 @@ class CalendarActivity(models.Model):
             first = date(year, month, 1)
             return self.start_date <= date(year, month, 28) and self.end_date >= first
         return False
+
+
+# --- The annual action plan and its policy tree -------------------------------------------
+
+
+class PlanItemQuerySet(ScopedQuerySet):
+    office_lookup = "fiscal_year__office"
+
+
+class PlanItem(models.Model):
+    """A node of the fiscal year's policy tree: policy → focus point → strategy.
+
+    Policies can come from any level (OBEC, the ministry, the government or the
+    office itself); focus points (จุดเน้น) hang under a policy, strategies
+    (กลยุทธ์) under a policy or focus point. Indicators attach to any node.
+    """
+
+    class Kind(models.TextChoices):
+        POLICY = "policy", _("Policy")
+        FOCUS = "focus", _("Focus point")
+        STRATEGY = "strategy", _("Strategy")
+
+    class Level(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        MINISTRY = "ministry", _("Ministry of Education")
+        OBEC = "obec", _("OBEC")
+        OFFICE = "office", _("Office")
+
+    ALLOWED_PARENTS = {Kind.POLICY: (), Kind.FOCUS: (Kind.POLICY,), Kind.STRATEGY: (Kind.POLICY, Kind.FOCUS)}
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="plan_items")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("under"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.OBEC)
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("English name"), max_length=500, blank=True)
+    owner_group = models.ForeignKey(
+        WorkGroup, verbose_name=_("owner group"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="plan_items",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PlanItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fiscal_year", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "kind", "code"], name="planitem_unique_code")]
+        verbose_name = _("policy, focus point or strategy")
+        verbose_name_plural = _("policy tree")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent.fiscal_year_id != self.fiscal_year_id:
+                raise ValidationError({"parent": _("The parent belongs to another fiscal year.")})
+            if self.parent.kind not in self.ALLOWED_PARENTS[self.kind]:
+                raise ValidationError({"parent": _("A %(kind)s cannot be placed under a %(parent)s.") % {
+                    "kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}})
+        elif self.kind == self.Kind.FOCUS:
+            raise ValidationError({"parent": _("A focus point belongs under a policy.")})
+
+
+class IndicatorQuerySet(ScopedQuerySet):
+    office_lookup = "fiscal_year__office"
+
+
+class Indicator(models.Model):
+    """A key performance indicator (ตัวชี้วัด) of the plan."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="indicators")
+    plan_item = models.ForeignKey(
+        PlanItem, verbose_name=_("belongs to"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("English name"), max_length=500, blank=True)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    target_value = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    is_cumulative = models.BooleanField(
+        _("cumulative"), default=False,
+        help_text=_("Results add up over the quarters (e.g. number of schools trained)."),
+    )
+    is_qualitative = models.BooleanField(
+        _("qualitative"), default=False, help_text=_("Results are reported as text, not as a number."),
+    )
+    owner_group = models.ForeignKey(
+        WorkGroup, verbose_name=_("owner group"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fiscal_year", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "code"], name="indicator_unique_code")]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        if self.plan_item_id and self.plan_item.fiscal_year_id != self.fiscal_year_id:
+            raise ValidationError({"plan_item": _("The policy item belongs to another fiscal year.")})
+        if self.target_value is not None and self.target_value < 0:
+            raise ValidationError({"target_value": _("The target cannot be negative.")})
+
+
+class ActionPlan(models.Model):
+    """The annual action plan (แผนปฏิบัติการประจำปี) of a fiscal year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved by the director")
+        CLOSED = "closed", _("Closed")
+
+    fiscal_year = models.OneToOneField(FiscalYear, on_delete=models.CASCADE, related_name="action_plan")
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    total_budget = models.DecimalField(_("total budget (baht)"), max_digits=16, decimal_places=2, default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
+    def __str__(self):
+        return self.title or f"แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {self.fiscal_year.year}"
+
+
+class DisbursementTarget(models.Model):
+    """Cumulative budget-spending target (เป้าหมายการใช้จ่ายงบประมาณ) per quarter, set per fiscal year."""
+
+    class BudgetType(models.TextChoices):
+        OVERALL = "overall", _("Overall")
+        CURRENT = "current", _("Current expenditure")
+        CAPITAL = "capital", _("Capital expenditure")
+
+    # Shipped defaults (the cabinet sets them anew each year; planning staff edit them).
+    DEFAULTS = {
+        BudgetType.OVERALL: (32, 54, 77, 100),
+        BudgetType.CURRENT: (36, 57, 80, 100),
+        BudgetType.CAPITAL: (20, 45, 65, 100),
+    }
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="disbursement_targets")
+    budget_type = models.CharField(_("budget type"), max_length=10, choices=BudgetType.choices)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    cumulative_percent = models.DecimalField(
+        _("cumulative target (%)"), max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        ordering = ["fiscal_year", "budget_type", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "budget_type", "quarter"], name="disbursement_unique")
+        ]
+        verbose_name = _("disbursement target")
+        verbose_name_plural = _("disbursement targets")
+
+    def __str__(self):
+        return f"{self.get_budget_type_display()} Q{self.quarter}: {self.cumulative_percent}%"

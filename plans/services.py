@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from .formatting import display_date
 from .lib import fiscal
 from .lib.workdays import add_working_days
-from .models import FiscalYear, Holiday, HolidayYear, Quarter
+from .models import ActionPlan, DisbursementTarget, FiscalYear, Holiday, HolidayYear, Indicator, PlanItem, Quarter
 
 HOLIDAY_CATEGORIES = ("public", "government")
 # Due dates of Q4 fall in October of the next fiscal year; keep a margin beyond it.
@@ -193,3 +193,60 @@ def office_calendar(office, start: date, end: date) -> list[dict]:
             "note": correction.note if correction else "",
         })
     return rows
+
+
+# --- Action plan ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_action_plan(fy: FiscalYear) -> ActionPlan:
+    """The fiscal year's action plan, created in draft with the shipped disbursement targets."""
+    plan, _created = ActionPlan.objects.get_or_create(fiscal_year=fy)
+    existing = set(fy.disbursement_targets.values_list("budget_type", "quarter"))
+    DisbursementTarget.objects.bulk_create([
+        DisbursementTarget(fiscal_year=fy, budget_type=budget_type, quarter=quarter, cumulative_percent=percent)
+        for budget_type, percents in DisbursementTarget.DEFAULTS.items()
+        for quarter, percent in enumerate(percents, start=1)
+        if (budget_type, quarter) not in existing
+    ])
+    return plan
+
+
+@transaction.atomic
+def copy_policy_tree(*, source: FiscalYear, target: FiscalYear) -> int:
+    """Copy a fiscal year's policies, focus points, strategies and indicators into another year.
+
+    Items whose code already exists in the target are kept as they are (so copying twice adds nothing).
+    Returns the number of items and indicators created.
+    """
+    if source.office_id != target.office_id:
+        raise CalendarError(_("The policy tree can only be copied within one office."))
+    if source.pk == target.pk:
+        raise CalendarError(_("Choose another fiscal year to copy into."))
+    created = 0
+    mapping: dict[int, PlanItem] = {}
+    existing = {(i.kind, i.code): i for i in target.plan_items.all()}
+    # Parents before children: policies, then focus points, then strategies.
+    for kind in (PlanItem.Kind.POLICY, PlanItem.Kind.FOCUS, PlanItem.Kind.STRATEGY):
+        for item in source.plan_items.filter(kind=kind).order_by("order", "code"):
+            copy = existing.get((item.kind, item.code))
+            if copy is None:
+                copy = PlanItem.objects.create(
+                    fiscal_year=target, parent=mapping.get(item.parent_id), kind=item.kind, level=item.level,
+                    code=item.code, name=item.name, name_en=item.name_en, owner_group_id=item.owner_group_id,
+                    order=item.order,
+                )
+                created += 1
+            mapping[item.pk] = copy
+    existing_indicators = set(target.indicators.values_list("code", flat=True))
+    for indicator in source.indicators.all():
+        if indicator.code in existing_indicators:
+            continue
+        Indicator.objects.create(
+            fiscal_year=target, plan_item=mapping.get(indicator.plan_item_id), code=indicator.code,
+            name=indicator.name, name_en=indicator.name_en, unit=indicator.unit,
+            target_value=indicator.target_value, is_cumulative=indicator.is_cumulative,
+            is_qualitative=indicator.is_qualitative, owner_group_id=indicator.owner_group_id, order=indicator.order,
+        )
+        created += 1
+    return created
