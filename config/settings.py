@@ -250,3 +250,10 @@ TIDTAM_VERSION = "0.1.0"
 # We lock per account on purpose (axes.W006 asks for the IP too): offices sit behind one NAT,
 # and an IP lock would shut a whole office out because of one person's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# The office that command-line tools act on when no --office is given (one deployment usually
+# serves one office); empty means the first service area office in the database.
+TIDTAM_DEFAULT_OFFICE = os.getenv("TIDTAM_DEFAULT_OFFICE", "")
+# Upload limits for Excel workbooks.
+TIDTAM_MAX_WORKBOOK_BYTES = envint("TIDTAM_MAX_WORKBOOK_BYTES", str(10 * 1024 * 1024))
+TIDTAM_MAX_WORKBOOK_UNZIPPED_BYTES = envint("TIDTAM_MAX_WORKBOOK_UNZIPPED_BYTES", str(200 * 1024 * 1024))

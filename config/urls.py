@@ -18,5 +18,7 @@ urlpatterns = [
     path("accounts/language/", account_views.set_language, name="set_language"),
     path("accounts/office/", account_views.switch_office, name="switch_office"),
     path("plans/", include("plans.urls")),
+    path("projects/", include("projects.urls")),
+    path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
