@@ -26,6 +26,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_("Home"), "home", "house"),
+    NavItem(_("Action plan"), "plans:plan_current", "diagram-3"),
     NavItem(_("Projects"), "projects:list", "kanban"),
     NavItem(_("Fiscal years"), "plans:fiscal_year_list", "calendar3"),
     NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", frozenset({Role.PLANNING, Role.ADMIN})),

@@ -250,3 +250,52 @@ def copy_policy_tree(*, source: FiscalYear, target: FiscalYear) -> int:
         )
         created += 1
     return created
+
+
+def plan_tree(fy: FiscalYear, *, projects=None) -> list[dict]:
+    """The policy tree of a fiscal year with the projects and budget under each node.
+
+    A node's budget is the total of the distinct projects linked to it or to any node beneath it;
+    ``projects`` (a queryset, normally ``Project.objects.visible_to(user)``) limits what is counted.
+    Runs a fixed number of queries whatever the size of the plan.
+    """
+    from projects.models import Project
+
+    if projects is None:
+        projects = Project.objects.all()
+    projects = projects.filter(fiscal_year=fy)
+    items = list(fy.plan_items.select_related("owner_group").order_by("order", "code"))
+    indicators: dict[int | None, list[Indicator]] = {}
+    for indicator in fy.indicators.order_by("order", "code"):
+        indicators.setdefault(indicator.plan_item_id, []).append(indicator)
+    budgets = dict(projects.with_budget().values_list("pk", "budget_total"))
+    links: dict[int, set[int]] = {}
+    for project_id, item_id in Project.strategies.through.objects.filter(
+        planitem__fiscal_year=fy
+    ).values_list("project_id", "planitem_id"):
+        if project_id in budgets:
+            links.setdefault(item_id, set()).add(project_id)
+    children: dict[int | None, list[PlanItem]] = {}
+    for item in items:
+        children.setdefault(item.parent_id, []).append(item)
+
+    def build(item: PlanItem, depth: int) -> tuple[dict, set[int]]:
+        nodes, projects = [], set(links.get(item.pk, set()))
+        for child in children.get(item.pk, []):
+            node, child_projects = build(child, depth + 1)
+            nodes.append(node)
+            projects |= child_projects
+        return {
+            "item": item, "depth": depth, "children": nodes, "indicators": indicators.get(item.pk, []),
+            "project_count": len(projects), "budget": sum((budgets.get(p, 0) for p in projects), 0),
+        }, projects
+
+    return [build(root, 0)[0] for root in children.get(None, [])]
+
+
+def flatten_tree(nodes: list[dict]) -> list[dict]:
+    rows = []
+    for node in nodes:
+        rows.append(node)
+        rows.extend(flatten_tree(node["children"]))
+    return rows

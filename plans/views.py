@@ -5,20 +5,36 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
 
 from accounts.offices import current_office
 
 from . import services
-from .forms import DayOffForm, FiscalYearCreateForm, FiscalYearSettingsForm, WorkingDayForm
+from .forms import (
+    ActionPlanForm,
+    CalendarActivityForm,
+    CopyTreeForm,
+    DayOffForm,
+    DisbursementTargetsForm,
+    FiscalYearCreateForm,
+    FiscalYearSettingsForm,
+    IndicatorForm,
+    PlanItemForm,
+    WorkingDayForm,
+)
 from .lib.fiscal import fiscal_months, fiscal_year_of
-from .models import FiscalYear
+from .models import ActionPlan, CalendarActivity, DisbursementTarget, FiscalYear, Indicator, PlanItem
 
 
 def get_fiscal_year_for_user(request, year: int) -> FiscalYear:
     """The fiscal year of the office the user works in, or 404."""
     office = current_office(request)
-    return get_object_or_404(FiscalYear.objects.visible_to(request.user), office=office, year=year)
+    return get_object_or_404(FiscalYear.objects.visible_to(request.user).select_related("office"),
+                             office=office, year=year)
 
 
 def _require_manager(request, fy: FiscalYear | None = None) -> None:
@@ -82,18 +98,25 @@ def fiscal_year_settings(request, year: int):
     return redirect("plans:fiscal_year_detail", year=fy.year)
 
 
-@login_required
-def holidays_current(request):
+def _current_year_redirect(request, view_name: str):
+    """Open ``view_name`` for the current fiscal year (or the latest one the office has)."""
     office = current_office(request)
-    today_fy = fiscal_year_of(timezone.localdate())
-    fy = (
-        FiscalYear.objects.visible_to(request.user).filter(office=office, year=today_fy).first()
-        or FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year").first()
-    )
+    years = FiscalYear.objects.visible_to(request.user).filter(office=office)
+    fy = years.filter(year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
     if fy is None:
         messages.info(request, _("Create a fiscal year first."))
         return redirect("plans:fiscal_year_list")
-    return redirect("plans:holidays", year=fy.year)
+    return redirect(view_name, year=fy.year)
+
+
+@login_required
+def holidays_current(request):
+    return _current_year_redirect(request, "plans:holidays")
+
+
+@login_required
+def plan_current(request):
+    return _current_year_redirect(request, "plans:plan")
 
 
 @login_required
@@ -134,3 +157,217 @@ def holidays(request, year: int):
         "fy": fy, "rows": rows, "quarters": fy.quarters.all(), "can_manage": can_manage,
         "day_off_form": day_off_form,
     }, status=status)
+
+
+# --- Action plan: overview, policy tree, targets ----------------------------------------
+
+
+def _can_manage(request, fy) -> bool:
+    user = request.user
+    return user.manages_office and (user.is_superuser or fy.office_id == user.office_id)
+
+
+@login_required
+@require_GET
+def plan_overview(request, year: int):
+    from projects.models import Project
+
+    fy = get_fiscal_year_for_user(request, year)
+    plan = services.ensure_action_plan(fy)
+    visible = Project.objects.visible_to(request.user).filter(fiscal_year=fy)
+    tree = services.flatten_tree(services.plan_tree(fy, projects=visible))
+    visible = visible.with_budget()
+    by_source = {
+        row["source"]: row for row in visible.values("source").annotate(count=Count("pk"), budget=Sum("budget_total"))
+    }
+    by_group = visible.values("group__name", "group__order").annotate(
+        count=Count("pk"), budget=Sum("budget_total")).order_by("group__order")
+    sources = [
+        {"label": label, "count": by_source.get(key, {}).get("count", 0), "budget": by_source.get(key, {}).get("budget") or 0}
+        for key, label in Project.Source.choices
+    ]
+    can_manage = _can_manage(request, fy)
+    years = list(FiscalYear.objects.filter(office=fy.office).exclude(pk=fy.pk).values_list("year", flat=True))
+    targets = list(fy.disbursement_targets.all())
+    return render(request, "plans/plan_overview.html", {
+        "fy": fy, "plan": plan, "tree": tree, "sources": sources, "groups": by_group,
+        "projects_total": sum((s["budget"] for s in sources), 0),
+        "targets_form": DisbursementTargetsForm(fiscal_year=fy, targets=targets) if can_manage else None,
+        "targets": {(t.budget_type, t.quarter): t.cumulative_percent for t in targets},
+        "budget_types": DisbursementTarget.BudgetType.choices,
+        "copy_form": CopyTreeForm(years=years) if can_manage and years else None,
+        "plan_form": ActionPlanForm(instance=plan) if can_manage else None,
+        "can_manage": can_manage,
+        "can_approve": request.user.is_superuser or (request.user.has_role(Role.DIRECTOR)
+                                                     and fy.office_id == request.user.office_id),
+    })
+
+
+@login_required
+@require_POST
+def plan_settings(request, year: int):
+    fy = get_fiscal_year_for_user(request, year)
+    _require_manager(request, fy)
+    plan = services.ensure_action_plan(fy)
+    form = ActionPlanForm(request.POST, instance=plan)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The action plan was saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("plans:plan", year=fy.year)
+
+
+@login_required
+@require_POST
+def plan_targets(request, year: int):
+    fy = get_fiscal_year_for_user(request, year)
+    _require_manager(request, fy)
+    form = DisbursementTargetsForm(request.POST, fiscal_year=fy)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("The disbursement targets were saved."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect("plans:plan", year=fy.year)
+
+
+@login_required
+@require_POST
+def plan_status(request, year: int):
+    """Director approves the plan or sends it back to draft; planning staff or the director close it."""
+    fy = get_fiscal_year_for_user(request, year)
+    plan = services.ensure_action_plan(fy)
+    action = request.POST.get("action")
+    user = request.user
+    in_office = user.is_superuser or fy.office_id == user.office_id
+    is_director = in_office and (user.is_superuser or user.has_role(Role.DIRECTOR))
+    Status = ActionPlan.Status
+    if action == "approve" and is_director and plan.status == Status.DRAFT:
+        plan.status, plan.approved_by, plan.approved_at = Status.APPROVED, user, timezone.now()
+        messages.success(request, _("The action plan was approved."))
+    elif action == "reopen" and is_director and plan.status in (Status.APPROVED, Status.CLOSED):
+        plan.status = Status.DRAFT
+        messages.success(request, _("The action plan is a draft again."))
+    elif action == "close" and in_office and (is_director or user.manages_office) and plan.status == Status.APPROVED:
+        plan.status = Status.CLOSED
+        messages.success(request, _("The action plan was closed."))
+    else:
+        raise PermissionDenied(_("That change of the plan's status is not allowed."))
+    plan.save()
+    return redirect("plans:plan", year=fy.year)
+
+
+@login_required
+@require_POST
+def plan_copy_tree(request, year: int):
+    fy = get_fiscal_year_for_user(request, year)
+    _require_manager(request, fy)
+    years = list(FiscalYear.objects.filter(office=fy.office).exclude(pk=fy.pk).values_list("year", flat=True))
+    form = CopyTreeForm(request.POST, years=years)
+    if form.is_valid():
+        target = FiscalYear.objects.get(office=fy.office, year=form.cleaned_data["target"])
+        created = services.copy_policy_tree(source=fy, target=target)
+        messages.success(request, _("%(count)s items were copied into fiscal year %(year)s.")
+                         % {"count": created, "year": target.year})
+        return redirect("plans:plan", year=target.year)
+    messages.error(request, _("Choose a fiscal year to copy into."))
+    return redirect("plans:plan", year=fy.year)
+
+
+def _edit_page(request, *, fy, form, title, template="plans/item_form.html", delete_url=None):
+    return render(request, template, {"fy": fy, "form": form, "title": title, "delete_url": delete_url},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_item_edit(request, year: int, pk: int | None = None):
+    fy = get_fiscal_year_for_user(request, year)
+    _require_manager(request, fy)
+    item = get_object_or_404(PlanItem, pk=pk, fiscal_year=fy) if pk else None
+    form = PlanItemForm(request.POST or None, instance=item, fiscal_year=fy)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("plans:plan", year=fy.year)
+    title = _("Edit %(name)s") % {"name": item} if item else _("New policy, focus point or strategy")
+    return _edit_page(request, fy=fy, form=form, title=title,
+                      delete_url=reverse("plans:plan_item_delete", args=[fy.year, item.pk]) if item else None)
+
+
+@login_required
+@require_POST
+def plan_item_delete(request, year: int, pk: int):
+    fy = get_fiscal_year_for_user(request, year)
+    _require_manager(request, fy)
+    item = get_object_or_404(PlanItem, pk=pk, fiscal_year=fy)
+    if item.children.exists() or item.indicators.exists():
+        messages.error(request, _("Move or delete what is beneath %(name)s first.") % {"name": item})
+        return redirect("plans:plan", year=fy.year)
+    item.delete()
+    messages.success(request, _("Deleted."))
+    return redirect("plans:plan", year=fy.year)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, year: int, pk: int | None = None):
+    fy = get_fiscal_year_for_user(request, year)
+    _require_manager(request, fy)
+    indicator = get_object_or_404(Indicator, pk=pk, fiscal_year=fy) if pk else None
+    form = IndicatorForm(request.POST or None, instance=indicator, fiscal_year=fy)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("plans:plan", year=fy.year)
+    title = _("Edit indicator %(code)s") % {"code": indicator.code} if indicator else _("New indicator")
+    return _edit_page(request, fy=fy, form=form, title=title,
+                      delete_url=reverse("plans:indicator_delete", args=[fy.year, indicator.pk]) if indicator else None)
+
+
+@login_required
+@require_POST
+def indicator_delete(request, year: int, pk: int):
+    fy = get_fiscal_year_for_user(request, year)
+    _require_manager(request, fy)
+    indicator = get_object_or_404(Indicator, pk=pk, fiscal_year=fy)
+    if indicator.project_targets.exists():
+        messages.error(request, _("Projects use indicator %(code)s; remove it from them first.")
+                       % {"code": indicator.code})
+    else:
+        indicator.delete()
+        messages.success(request, _("Deleted."))
+    return redirect("plans:plan", year=fy.year)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_activity_edit(request, year: int, pk: int | None = None):
+    fy = get_fiscal_year_for_user(request, year)
+    _require_manager(request, fy)
+    activity = get_object_or_404(CalendarActivity, pk=pk, fiscal_year=fy) if pk else None
+    form = CalendarActivityForm(request.POST or None, instance=activity, fiscal_year=fy)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(reverse("plans:fiscal_year_detail", args=[fy.year]) + "#calendar")
+    title = _("Edit calendar activity") if activity else _("New calendar activity")
+    return _edit_page(request, fy=fy, form=form, title=title,
+                      delete_url=reverse("plans:calendar_delete", args=[fy.year, activity.pk]) if activity else None)
+
+
+@login_required
+@require_POST
+def calendar_activity_delete(request, year: int, pk: int):
+    fy = get_fiscal_year_for_user(request, year)
+    _require_manager(request, fy)
+    get_object_or_404(CalendarActivity, pk=pk, fiscal_year=fy).delete()
+    messages.success(request, _("Deleted."))
+    return redirect(reverse("plans:fiscal_year_detail", args=[fy.year]) + "#calendar")
