@@ -1,6 +1,7 @@
 """Fiscal years, quarters, holidays and the monitoring calendar."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,16 @@ class FiscalYear(models.Model):
     report_working_days = models.PositiveSmallIntegerField(
         _("working days to report after a quarter ends"), default=5,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    window_opens_days_before_end = models.PositiveSmallIntegerField(
+        _("reporting window opens (days before the quarter's last day)"), default=0,
+        validators=[MaxValueValidator(60)],
+        help_text=_("0 opens the quarterly form on the quarter's last day."),
+    )
+    window_closes_days_after_due = models.PositiveSmallIntegerField(
+        _("reporting window closes (days after the due date)"), default=30,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Late forms are accepted until then; afterwards only with an exception from planning staff."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -94,7 +105,22 @@ class Quarter(models.Model):
         return f"ไตรมาส {self.number} ปีงบประมาณ พ.ศ. {self.fiscal_year.year}"
 
     def is_open(self, today: date | None = None) -> bool:
+        """The due date has not passed yet (so holiday edits still move it)."""
         return self.due_date >= (today or timezone.localdate())
+
+    def due_at(self) -> datetime:
+        """End of the due day, Asia/Bangkok: a form submitted after this moment is late."""
+        end_of_day = datetime.combine(self.due_date, time(23, 59, 59, 999999))
+        return timezone.make_aware(end_of_day, ZoneInfo(settings.TIME_ZONE))
+
+    def window_opens(self) -> date:
+        return self.end_date - timedelta(days=self.fiscal_year.window_opens_days_before_end)
+
+    def window_closes(self) -> date:
+        return self.due_date + timedelta(days=self.fiscal_year.window_closes_days_after_due)
+
+    def accepts_reports_on(self, day: date) -> bool:
+        return self.window_opens() <= day <= self.window_closes()
 
 
 class HolidayQuerySet(models.QuerySet):

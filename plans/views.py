@@ -191,6 +191,7 @@ def plan_overview(request, year: int):
     targets = list(fy.disbursement_targets.all())
     return render(request, "plans/plan_overview.html", {
         "fy": fy, "plan": plan, "tree": tree, "sources": sources, "groups": by_group,
+        "loose_indicators": fy.indicators.filter(plan_item__isnull=True).order_by("order", "code"),
         "projects_total": sum((s["budget"] for s in sources), 0),
         "targets_form": DisbursementTargetsForm(fiscal_year=fy, targets=targets) if can_manage else None,
         "targets": {(t.budget_type, t.quarter): t.cumulative_percent for t in targets},

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -156,3 +156,190 @@ class ProjectIndicator(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code}: {self.target_value if self.target_value is not None else self.target_text}"
+
+
+# --- Quarterly progress forms (แบบติดตาม) ------------------------------------------------------
+
+
+class QuarterlyReportQuerySet(ScopedQuerySet):
+    office_lookup = "project__office"
+    group_lookup = "project__group"
+    owner_lookup = "project__owners"
+
+
+class QuarterlyReport(models.Model):
+    """A project's progress form for one quarter, and its place in the review workflow.
+
+    State changes go through ``projects.workflow``; every change is recorded in
+    ``ReportEvent`` (who, when, why) and, at database level, in ``ReportRevision``.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for changes")
+        VERIFIED = "verified", _("Verified by planning")
+        APPROVED = "approved", _("Approved by the director")
+
+    class Timeliness(models.TextChoices):
+        ON_TIME = "on_time", _("On time")
+        LATE = "late", _("Late")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    quarter = models.ForeignKey("plans.Quarter", on_delete=models.PROTECT, related_name="reports")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    # Stamped once, at the first submission; a late form is still accepted.
+    timeliness = models.CharField(_("timeliness"), max_length=8, choices=Timeliness.choices, blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    spent_this_quarter = models.DecimalField(_("budget spent this quarter (baht)"), max_digits=14, decimal_places=2,
+                                             null=True, blank=True, validators=[MinValueValidator(Decimal("0"))])
+    outputs = models.TextField(_("outputs"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    problems = models.TextField(_("problems and obstacles"), blank=True)
+    suggestions = models.TextField(_("suggestions"), blank=True)
+    # Optimistic concurrency: every write bumps it, and a write based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = QuarterlyReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quarter__start_date", "project__code"]
+        constraints = [models.UniqueConstraint(fields=["project", "quarter"], name="report_unique_per_quarter")]
+        verbose_name = _("quarterly progress form")
+        verbose_name_plural = _("quarterly progress forms")
+
+    def __str__(self):
+        return f"{self.project.code} Q{self.quarter.number}/{self.quarter.fiscal_year.year}"
+
+    @property
+    def owner_may_edit(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
+class ActivityProgress(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="activity_progress")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    percent = models.PositiveSmallIntegerField(_("% complete"), null=True, blank=True,
+                                               validators=[MaxValueValidator(100)])
+    description = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        ordering = ["report", "activity__order"]
+        constraints = [models.UniqueConstraint(fields=["report", "activity"], name="activityprogress_unique")]
+
+
+class IndicatorResult(models.Model):
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="indicator_results")
+    target = models.ForeignKey(ProjectIndicator, on_delete=models.CASCADE, related_name="results")
+    value = models.DecimalField(_("result"), max_digits=14, decimal_places=2, null=True, blank=True)
+    text = models.TextField(_("result (text)"), blank=True)
+
+    class Meta:
+        ordering = ["report", "target__indicator__order"]
+        constraints = [models.UniqueConstraint(fields=["report", "target"], name="indicatorresult_unique")]
+
+
+class Disbursement(models.Model):
+    """Budget disbursed for a project in a quarter, entered by finance from the accounting system."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="disbursements")
+    quarter = models.ForeignKey("plans.Quarter", on_delete=models.PROTECT, related_name="disbursements")
+    amount = models.DecimalField(_("amount disbursed (baht)"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0"))])
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "quarter"], name="disbursement_unique_quarter")]
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+
+
+class LockException(models.Model):
+    """Planning staff let one owner submit one project's form after the window closed, until a date."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lock_exceptions")
+    quarter = models.ForeignKey("plans.Quarter", on_delete=models.CASCADE, related_name="lock_exceptions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+                             related_name="lock_exceptions")
+    until = models.DateField(_("may submit until"))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class ReportEvent(models.Model):
+    """The workflow history of a form: who did what, when and why."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("Saved draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        VERIFIED = "verified", _("Verified")
+        APPROVED = "approved", _("Approved")
+        REOPENED = "reopened", _("Reopened")
+        EDITED = "edited", _("Edited after submission")
+        DISBURSEMENT = "disbursement", _("Disbursement recorded")
+        EXCEPTION = "exception", _("Lock exception granted")
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=14, choices=Action.choices)
+    from_state = models.CharField(max_length=10, blank=True)
+    to_state = models.CharField(max_length=10, blank=True)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ReportRevision(models.Model):
+    """Written by a database trigger on every UPDATE of a form, bulk updates included."""
+
+    report_id = models.BigIntegerField(db_index=True)
+    changed_at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True)
+    old_state = models.CharField(max_length=10)
+    new_state = models.CharField(max_length=10)
+    old_version = models.PositiveIntegerField()
+    new_version = models.PositiveIntegerField()
+    old_data = models.JSONField(default=dict)
+    new_data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def changed_fields(self) -> dict:
+        ignore = {"updated_at", "version"}
+        return {
+            key: (self.old_data.get(key), value)
+            for key, value in self.new_data.items()
+            if key not in ignore and self.old_data.get(key) != value
+        }
