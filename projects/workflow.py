@@ -1,0 +1,344 @@
+"""The quarterly form workflow: an explicit state machine with history and optimistic locking.
+
+    draft ──submit──▶ submitted ──verify──▶ verified ──approve──▶ approved
+      ▲                  │  ▲                  │                    │
+      └──── returned ◀───┴──┼──── return ◀─────┘      reopen ◀──────┘
+               │            │
+               └──submit────┘
+
+Every function takes the version of the form the user was looking at; if someone else changed
+the form since, nothing is written and :class:`ConflictError` says so.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from plans.formatting import display_date
+
+from .models import (
+    ActivityProgress,
+    Disbursement,
+    IndicatorResult,
+    LockException,
+    Project,
+    QuarterlyReport,
+    ReportEvent,
+)
+
+State = QuarterlyReport.State
+Action = ReportEvent.Action
+
+
+class WorkflowError(Exception):
+    """A change the user may not make now; the message says why and who can help."""
+
+
+class ConflictError(WorkflowError):
+    """Someone else changed the form after the user opened it."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset
+    target: str
+
+
+TRANSITIONS = {
+    "submit": Transition(Action.SUBMITTED, frozenset({State.DRAFT, State.RETURNED}), State.SUBMITTED),
+    "return": Transition(Action.RETURNED, frozenset({State.SUBMITTED, State.VERIFIED}), State.RETURNED),
+    "verify": Transition(Action.VERIFIED, frozenset({State.SUBMITTED}), State.VERIFIED),
+    "approve": Transition(Action.APPROVED, frozenset({State.VERIFIED}), State.APPROVED),
+    "reopen": Transition(Action.REOPENED, frozenset({State.APPROVED}), State.RETURNED),
+}
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def _in_office(user, report) -> bool:
+    return user.is_superuser or user.office_id == report.project.office_id
+
+
+def can_fill(user, report) -> bool:
+    """Owners (and editors of the project: group head, planning) fill the form."""
+    return Project.objects.editable_by(user).filter(pk=report.project_id).exists()
+
+
+def can_review(user, report) -> bool:
+    return _in_office(user, report) and (user.is_superuser or user.has_role(Role.PLANNING))
+
+
+def can_approve(user, report) -> bool:
+    return _in_office(user, report) and (user.is_superuser or user.has_role(Role.DIRECTOR))
+
+
+def can_return(user, report) -> bool:
+    return can_review(user, report) or can_approve(user, report)
+
+
+def can_reopen(user, report) -> bool:
+    return _in_office(user, report) and (user.is_superuser or user.has_role(Role.PLANNING, Role.ADMIN))
+
+
+def allowed_actions(user, report) -> list[str]:
+    checks = {"submit": can_fill, "return": can_return, "verify": can_review, "approve": can_approve,
+              "reopen": can_reopen}
+    return [name for name, t in TRANSITIONS.items() if report.state in t.sources and checks[name](user, report)]
+
+
+def why_not_editable(report) -> str:
+    """The sentence the form shows when the owner cannot edit it."""
+    if report.state == State.SUBMITTED:
+        return _("Submitted on %(date)s — contact the planning group if it needs changing.") % {
+            "date": display_date(timezone.localtime(report.submitted_at))}
+    if report.state == State.VERIFIED:
+        return _("Verified by the planning group on %(date)s — the planning group can return it to you.") % {
+            "date": display_date(timezone.localtime(report.verified_at))}
+    if report.state == State.APPROVED:
+        return _("Approved by the director on %(date)s and locked — only the planning group can reopen it, "
+                 "with a reason.") % {"date": display_date(timezone.localtime(report.approved_at))}
+    return ""
+
+
+# --- creating and reading --------------------------------------------------------------------
+
+
+@transaction.atomic
+def get_or_create_report(project: Project, quarter) -> QuarterlyReport:
+    """The project's form for a quarter, with a line per activity and per indicator target."""
+    report, _created = QuarterlyReport.objects.get_or_create(project=project, quarter=quarter)
+    have = set(report.activity_progress.values_list("activity_id", flat=True))
+    ActivityProgress.objects.bulk_create([
+        ActivityProgress(report=report, activity=a) for a in project.activities.all() if a.pk not in have
+    ])
+    have = set(report.indicator_results.values_list("target_id", flat=True))
+    IndicatorResult.objects.bulk_create([
+        IndicatorResult(report=report, target=t) for t in project.indicator_targets.all() if t.pk not in have
+    ])
+    return report
+
+
+def cumulative_spent(report) -> Decimal:
+    """The owner's spent figure up to and including this quarter."""
+    total = QuarterlyReport.objects.filter(
+        project_id=report.project_id, quarter__fiscal_year_id=report.quarter.fiscal_year_id,
+        quarter__number__lte=report.quarter.number,
+    ).aggregate(total=Sum("spent_this_quarter"))["total"]
+    return total or Decimal("0")
+
+
+def submission_open_for(user, report, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    quarter = report.quarter
+    if quarter.window_opens() > today:
+        return False
+    if today <= quarter.window_closes():
+        return True
+    return LockException.objects.filter(project_id=report.project_id, quarter=quarter, user=user,
+                                        until__gte=today).exists()
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _locked(report_id: int, expected_version: int | None) -> QuarterlyReport:
+    report = (QuarterlyReport.objects.select_for_update().select_related("quarter__fiscal_year", "project")
+              .get(pk=report_id))
+    if expected_version is not None and report.version != expected_version:
+        raise ConflictError(_("Someone else changed this form while you had it open (now at version %(now)s, "
+                              "you had %(yours)s). Nothing was saved; reload the page to see their changes.")
+                            % {"now": report.version, "yours": expected_version})
+    return report
+
+
+def _set_actor(user) -> None:
+    """Let the revision trigger know who is acting (PostgreSQL; transaction-local)."""
+    if connection.vendor == "postgresql" and user is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('tidtam.actor_id', %s, true)", [str(user.pk)])
+
+
+def _write(report, *, by, action, from_state, reason="", changes=None, fields=()):
+    report.version += 1
+    report.save(update_fields=[*fields, "version", "updated_at"])
+    ReportEvent.objects.create(report=report, actor=by, action=action, from_state=from_state,
+                               to_state=report.state, reason=reason, changes=changes or {})
+    return report
+
+
+FORM_FIELDS = ("spent_this_quarter", "outputs", "outcomes", "problems", "suggestions")
+
+
+@transaction.atomic
+def save_form(report_id: int, *, by, expected_version: int | None, fields: dict, activities: dict,
+              results: dict) -> QuarterlyReport:
+    """Save what the owner typed (no completeness check: drafts may be partial).
+
+    ``activities`` maps ActivityProgress ids to {status, percent, description};
+    ``results`` maps IndicatorResult ids to {value, text}.
+    """
+    _set_actor(by)
+    report = _locked(report_id, expected_version)
+    editable_by_owner = report.owner_may_edit and can_fill(by, report)
+    if not editable_by_owner:
+        raise WorkflowError(why_not_editable(report) or _("You may not change this form."))
+    changes = {}
+    for name in FORM_FIELDS:
+        if name in fields and getattr(report, name) != fields[name]:
+            changes[name] = [str(getattr(report, name) or ""), str(fields[name] or "")]
+            setattr(report, name, fields[name])
+    for line in report.activity_progress.filter(pk__in=activities):
+        new = activities[line.pk]
+        for attr in ("status", "percent", "description"):
+            if attr in new and getattr(line, attr) != new[attr]:
+                changes[f"activity {line.activity_id} {attr}"] = [str(getattr(line, attr) or ""), str(new[attr] or "")]
+                setattr(line, attr, new[attr])
+        line.save()
+    for line in report.indicator_results.filter(pk__in=results):
+        new = results[line.pk]
+        for attr in ("value", "text"):
+            if attr in new and getattr(line, attr) != new[attr]:
+                changes[f"indicator {line.target_id} {attr}"] = [str(getattr(line, attr) or ""), str(new[attr] or "")]
+                setattr(line, attr, new[attr])
+        line.save()
+    action = Action.SAVED if report.state in (State.DRAFT, State.RETURNED) else Action.EDITED
+    return _write(report, by=by, action=action, from_state=report.state, changes=changes, fields=FORM_FIELDS)
+
+
+def missing_for_submission(report) -> list[str]:
+    """What must be filled before the form can be sent (empty list: complete)."""
+    problems = []
+    if report.spent_this_quarter is None:
+        problems.append(_("Enter the budget spent this quarter (0 if nothing was spent)."))
+    for line in report.activity_progress.select_related("activity"):
+        if line.status != ActivityProgress.Status.NOT_STARTED and not line.description.strip():
+            problems.append(_("Activity %(no)s: say what was done.") % {"no": line.activity.order})
+        if line.status == ActivityProgress.Status.IN_PROGRESS and line.percent is None:
+            problems.append(_("Activity %(no)s: give the percentage complete.") % {"no": line.activity.order})
+    for line in report.indicator_results.select_related("target__indicator"):
+        indicator = line.target.indicator
+        if indicator.is_qualitative and not line.text.strip():
+            problems.append(_("Indicator %(code)s: describe the result.") % {"code": indicator.code})
+        if not indicator.is_qualitative and line.value is None:
+            problems.append(_("Indicator %(code)s: enter the result.") % {"code": indicator.code})
+    return problems
+
+
+def _transition(name: str, report_id: int, *, by, expected_version, reason: str = "", check) -> QuarterlyReport:
+    transition = TRANSITIONS[name]
+    _set_actor(by)
+    report = _locked(report_id, expected_version)
+    if report.state not in transition.sources:
+        raise WorkflowError(_("The form is %(state)s; it cannot be %(action)s now.")
+                            % {"state": report.get_state_display(), "action": transition.action.label.lower()})
+    if not check(by, report):
+        raise WorkflowError(_("You may not do that with this form."))
+    return report
+
+
+@transaction.atomic
+def submit(report_id: int, *, by, expected_version: int | None, now: datetime | None = None) -> QuarterlyReport:
+    now = now or timezone.now()
+    report = _transition("submit", report_id, by=by, expected_version=expected_version, check=can_fill)
+    if not submission_open_for(by, report, timezone.localdate(now)):
+        quarter = report.quarter
+        if quarter.window_opens() > timezone.localdate(now):
+            raise WorkflowError(_("The form opens on %(date)s.") % {"date": display_date(quarter.window_opens())})
+        raise WorkflowError(_("The reporting window closed on %(date)s. Ask the planning group for an exception.")
+                            % {"date": display_date(quarter.window_closes())})
+    problems = missing_for_submission(report)
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    from_state = report.state
+    report.state = State.SUBMITTED
+    report.submitted_at, report.submitted_by = now, by
+    fields = ["state", "submitted_at", "submitted_by"]
+    if report.first_submitted_at is None:
+        report.first_submitted_at = now
+        report.timeliness = (QuarterlyReport.Timeliness.LATE if now > report.quarter.due_at()
+                             else QuarterlyReport.Timeliness.ON_TIME)
+        fields += ["first_submitted_at", "timeliness"]
+    return _write(report, by=by, action=Action.SUBMITTED, from_state=from_state, fields=fields)
+
+
+@transaction.atomic
+def return_report(report_id: int, *, by, expected_version: int | None, reason: str) -> QuarterlyReport:
+    if not reason.strip():
+        raise WorkflowError(_("Say why the form is returned; the owner will read it."))
+    report = _transition("return", report_id, by=by, expected_version=expected_version, check=can_return)
+    from_state = report.state
+    report.state, report.return_reason = State.RETURNED, reason.strip()
+    report.verified_at = report.verified_by = None
+    return _write(report, by=by, action=Action.RETURNED, from_state=from_state, reason=reason.strip(),
+                  fields=["state", "return_reason", "verified_at", "verified_by"])
+
+
+@transaction.atomic
+def verify(report_id: int, *, by, expected_version: int | None) -> QuarterlyReport:
+    report = _transition("verify", report_id, by=by, expected_version=expected_version, check=can_review)
+    report.state, report.verified_at, report.verified_by = State.VERIFIED, timezone.now(), by
+    return _write(report, by=by, action=Action.VERIFIED, from_state=State.SUBMITTED,
+                  fields=["state", "verified_at", "verified_by"])
+
+
+@transaction.atomic
+def approve(report_id: int, *, by, expected_version: int | None) -> QuarterlyReport:
+    report = _transition("approve", report_id, by=by, expected_version=expected_version, check=can_approve)
+    report.state, report.approved_at, report.approved_by = State.APPROVED, timezone.now(), by
+    return _write(report, by=by, action=Action.APPROVED, from_state=State.VERIFIED,
+                  fields=["state", "approved_at", "approved_by"])
+
+
+@transaction.atomic
+def reopen(report_id: int, *, by, expected_version: int | None, reason: str) -> QuarterlyReport:
+    if not reason.strip():
+        raise WorkflowError(_("Reopening an approved form needs a reason; it is kept in the history."))
+    report = _transition("reopen", report_id, by=by, expected_version=expected_version, check=can_reopen)
+    report.state, report.return_reason = State.RETURNED, reason.strip()
+    report.approved_at = report.approved_by = report.verified_at = report.verified_by = None
+    return _write(report, by=by, action=Action.REOPENED, from_state=State.APPROVED, reason=reason.strip(),
+                  fields=["state", "return_reason", "approved_at", "approved_by", "verified_at", "verified_by"])
+
+
+@transaction.atomic
+def grant_exception(report_id: int, *, by, user, until: date, reason: str) -> LockException:
+    report = QuarterlyReport.objects.select_related("quarter", "project").get(pk=report_id)
+    if not can_review(by, report) and not can_reopen(by, report):
+        raise WorkflowError(_("Only the planning group grants exceptions."))
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason for the exception."))
+    if until < timezone.localdate():
+        raise WorkflowError(_("The exception must end today or later."))
+    if not report.project.owners.filter(pk=user.pk).exists():
+        raise WorkflowError(_("%(name)s does not own this project.") % {"name": user})
+    exception = LockException.objects.create(project=report.project, quarter=report.quarter, user=user,
+                                             until=until, reason=reason.strip(), granted_by=by)
+    ReportEvent.objects.create(report=report, actor=by, action=Action.EXCEPTION, from_state=report.state,
+                               to_state=report.state, reason=reason.strip(),
+                               changes={"user": user.email, "until": until.isoformat()})
+    return exception
+
+
+@transaction.atomic
+def record_disbursement(*, project: Project, quarter, amount, by) -> Disbursement:
+    """Finance records what the accounting system disbursed; the change is kept in the form's history."""
+    if not (by.is_superuser or (by.has_role(Role.FINANCE) and by.office_id == project.office_id)):
+        raise WorkflowError(_("Only the finance group records disbursements."))
+    if amount is None or amount < 0:
+        raise WorkflowError(_("The amount cannot be negative."))
+    existing = Disbursement.objects.select_for_update().filter(project=project, quarter=quarter).first()
+    old = existing.amount if existing else None
+    disbursement, _created = Disbursement.objects.update_or_create(
+        project=project, quarter=quarter, defaults={"amount": amount, "entered_by": by})
+    report = get_or_create_report(project, quarter)
+    ReportEvent.objects.create(report=report, actor=by, action=Action.DISBURSEMENT, from_state=report.state,
+                               to_state=report.state, changes={"disbursed": [str(old or ""), str(amount)]})
+    return disbursement
