@@ -213,23 +213,39 @@ def save_form(report_id: int, *, by, expected_version: int | None, fields: dict,
     return _write(report, by=by, action=action, from_state=report.state, changes=changes, fields=FORM_FIELDS)
 
 
-def missing_for_submission(report) -> list[str]:
-    """What must be filled before the form can be sent (empty list: complete)."""
+def missing_for_submission(report) -> list[tuple[str, str]]:
+    """What must be filled before the form can be sent, as (field key, message); empty: complete.
+
+    Field keys match the form: ``spent_this_quarter``, ``act-<id>-description``, ``act-<id>-percent``,
+    ``ind-<id>-value`` and ``ind-<id>-text``.
+    """
     problems = []
     if report.spent_this_quarter is None:
-        problems.append(_("Enter the budget spent this quarter (0 if nothing was spent)."))
+        problems.append(("spent_this_quarter", _("Enter the budget spent this quarter (0 if nothing was spent).")))
     for line in report.activity_progress.select_related("activity"):
         if line.status != ActivityProgress.Status.NOT_STARTED and not line.description.strip():
-            problems.append(_("Activity %(no)s: say what was done.") % {"no": line.activity.order})
+            problems.append((f"act-{line.pk}-description",
+                             _("Activity %(no)s: say what was done.") % {"no": line.activity.order}))
         if line.status == ActivityProgress.Status.IN_PROGRESS and line.percent is None:
-            problems.append(_("Activity %(no)s: give the percentage complete.") % {"no": line.activity.order})
+            problems.append((f"act-{line.pk}-percent",
+                             _("Activity %(no)s: give the percentage complete.") % {"no": line.activity.order}))
     for line in report.indicator_results.select_related("target__indicator"):
         indicator = line.target.indicator
         if indicator.is_qualitative and not line.text.strip():
-            problems.append(_("Indicator %(code)s: describe the result.") % {"code": indicator.code})
+            problems.append((f"ind-{line.pk}-text",
+                             _("Indicator %(code)s: describe the result.") % {"code": indicator.code}))
         if not indicator.is_qualitative and line.value is None:
-            problems.append(_("Indicator %(code)s: enter the result.") % {"code": indicator.code})
+            problems.append((f"ind-{line.pk}-value",
+                             _("Indicator %(code)s: enter the result.") % {"code": indicator.code}))
     return problems
+
+
+class IncompleteError(WorkflowError):
+    """The form lacks what submission needs; ``problems`` holds (field key, message) pairs."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(" ".join(message for _key, message in problems))
 
 
 def _transition(name: str, report_id: int, *, by, expected_version, reason: str = "", check) -> QuarterlyReport:
@@ -256,7 +272,7 @@ def submit(report_id: int, *, by, expected_version: int | None, now: datetime | 
                             % {"date": display_date(quarter.window_closes())})
     problems = missing_for_submission(report)
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise IncompleteError(problems)
     from_state = report.state
     report.state = State.SUBMITTED
     report.submitted_at, report.submitted_by = now, by

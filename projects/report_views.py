@@ -1,0 +1,277 @@
+"""Quarterly progress forms: my forms, the form itself, review and approval queues, quarter overview."""
+
+from collections import Counter, defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role, WorkGroup
+from accounts.offices import current_office
+from plans.lib.fiscal import fiscal_year_of
+from plans.models import FiscalYear, Quarter
+
+from . import workflow
+from .models import Disbursement, Project, QuarterlyReport
+from .report_forms import ProgressForm, ReviewForm
+
+State = QuarterlyReport.State
+
+
+def _fiscal_year(request):
+    office = current_office(request)
+    years = FiscalYear.objects.visible_to(request.user).filter(office=office)
+    wanted = request.GET.get("fy")
+    fy = None
+    if wanted and wanted.isdigit():
+        fy = years.filter(year=int(wanted)).first()
+    return fy or years.filter(year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
+
+
+def get_report_for_user(request, pk: int, number: int) -> QuarterlyReport:
+    """The form of a project the user may see (404 otherwise), created on first visit."""
+    project = get_object_or_404(Project.objects.visible_to(request.user).select_related("fiscal_year"), pk=pk)
+    quarter = get_object_or_404(Quarter, fiscal_year=project.fiscal_year, number=number)
+    return workflow.get_or_create_report(project, quarter)
+
+
+@login_required
+@require_GET
+def my_forms(request):
+    """The forms the user fills: their projects × the quarters whose window has opened."""
+    fy = _fiscal_year(request)
+    today = timezone.localdate()
+    rows = []
+    if fy is not None:
+        quarters = [q for q in fy.quarters.select_related("fiscal_year") if q.window_opens() <= today]
+        projects = list(Project.objects.editable_by(request.user).filter(fiscal_year=fy)
+                        .exclude(status=Project.Status.CANCELLED).select_related("group").order_by("code"))
+        reports = {(r.project_id, r.quarter_id): r for r in
+                   QuarterlyReport.objects.filter(project__in=projects, quarter__in=quarters)}
+        for quarter in reversed(quarters):
+            for project in projects:
+                report = reports.get((project.pk, quarter.pk))
+                rows.append({"project": project, "quarter": quarter, "report": report,
+                             "state": report.state if report else State.DRAFT,
+                             "overdue": (report is None or report.owner_may_edit) and quarter.due_date < today})
+    return render(request, "projects/my_forms.html", {"fy": fy, "rows": rows, "today": today})
+
+
+def _form_context(request, report, form=None, review=None):
+    activity_lines = list(report.activity_progress.select_related("activity").order_by("activity__order"))
+    result_lines = list(report.indicator_results.select_related("target__indicator"))
+    can_edit = report.owner_may_edit and workflow.can_fill(request.user, report)
+    if form is None:
+        form = ProgressForm(report=report, activity_lines=activity_lines, result_lines=result_lines)
+    activities, results = form.rows()
+    disbursed = Disbursement.objects.filter(project_id=report.project_id, quarter_id=report.quarter_id).first()
+    return {
+        "report": report, "project": report.project, "quarter": report.quarter, "form": form,
+        "activities": activities, "results": results, "can_edit": can_edit,
+        "why_not": "" if can_edit else workflow.why_not_editable(report),
+        "review_actions": [a for a in workflow.allowed_actions(request.user, report) if a != "submit"],
+        "review": review or ReviewForm(initial={"version": report.version}),
+        "events": report.events.select_related("actor"),
+        "cumulative": workflow.cumulative_spent(report),
+        "disbursed": disbursed,
+        "submission_open": workflow.submission_open_for(request.user, report),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_form(request, pk: int, number: int):
+    report = get_report_for_user(request, pk, number)
+    if request.method == "GET":
+        return render(request, "projects/report_form.html", _form_context(request, report))
+    action = request.POST.get("action", "save")
+    if action in ("save", "submit"):
+        return _save_or_submit(request, report, action)
+    if action in ("verify", "return", "approve", "reopen"):
+        return _review(request, report, action)
+    messages.error(request, _("Unknown action."))
+    return redirect(request.path)
+
+
+def _save_or_submit(request, report, action):
+    context = _form_context(request, report)
+    form = ProgressForm(request.POST, report=report, activity_lines=context["form"].activity_lines,
+                        result_lines=context["form"].result_lines)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+        return render(request, "projects/report_form.html", _form_context(request, report, form), status=400)
+    try:
+        report = workflow.save_form(report.pk, by=request.user, **form.payload())
+        if action == "submit":
+            report = workflow.submit(report.pk, by=request.user, expected_version=report.version)
+            messages.success(request, _("The form was sent to the planning group (%(timeliness)s).")
+                             % {"timeliness": report.get_timeliness_display()})
+        else:
+            messages.success(request, _("Draft saved."))
+    except workflow.IncompleteError as error:
+        report.refresh_from_db()
+        messages.warning(request, _("The draft was saved, but it cannot be sent yet: complete the fields marked "
+                                    "in red."))
+        form = ProgressForm(request.POST.copy(), report=report, activity_lines=form.activity_lines,
+                            result_lines=form.result_lines)
+        form.data["version"] = report.version
+        form.is_valid()
+        form.add_problems(error.problems)
+        return render(request, "projects/report_form.html", _form_context(request, report, form), status=400)
+    except workflow.ConflictError as error:
+        messages.error(request, str(error))
+        return render(request, "projects/report_form.html", _form_context(request, report, form), status=409)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return render(request, "projects/report_form.html", _form_context(request, report), status=403)
+    return redirect(request.path)
+
+
+def _review(request, report, action):
+    review = ReviewForm(request.POST)
+    if not review.is_valid():
+        messages.error(request, _("The request was incomplete; reload the page."))
+        return redirect(request.path)
+    version, reason = review.cleaned_data["version"], review.cleaned_data["reason"]
+    call = {
+        "verify": lambda: workflow.verify(report.pk, by=request.user, expected_version=version),
+        "approve": lambda: workflow.approve(report.pk, by=request.user, expected_version=version),
+        "return": lambda: workflow.return_report(report.pk, by=request.user, expected_version=version, reason=reason),
+        "reopen": lambda: workflow.reopen(report.pk, by=request.user, expected_version=version, reason=reason),
+    }[action]
+    try:
+        report = call()
+    except workflow.ConflictError as error:
+        messages.error(request, str(error))
+        return render(request, "projects/report_form.html", _form_context(request, report, review=review),
+                      status=409)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        status = 403 if action not in workflow.allowed_actions(request.user, report) else 400
+        return render(request, "projects/report_form.html", _form_context(request, report, review=review),
+                      status=status)
+    messages.success(request, _("The form is now: %(state)s.") % {"state": report.get_state_display()})
+    next_url = request.POST.get("next")
+    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect(request.path)
+
+
+# --- queues and overview ---------------------------------------------------------------------------
+
+
+def _queue(request, *, state, title, bulk_action, allowed):
+    fy = _fiscal_year(request)
+    if not allowed(request.user):
+        raise PermissionDenied(_("This queue is for the planning group and the director."))
+    office = current_office(request)
+    reports = (QuarterlyReport.objects.visible_to(request.user)
+               .filter(project__office=office, project__fiscal_year=fy)
+               .select_related("project__group", "quarter", "submitted_by")
+               .order_by("quarter__number", "project__code"))
+    number = request.GET.get("q")
+    if number in ("1", "2", "3", "4"):
+        reports = reports.filter(quarter__number=int(number))
+    group = request.GET.get("group")
+    if group and group.isdigit():
+        reports = reports.filter(project__group_id=int(group))
+    chosen_state = request.GET.get("state", state)
+    if chosen_state in State.values:
+        reports = reports.filter(state=chosen_state)
+    return render(request, "projects/report_queue.html", {
+        "fy": fy, "reports": reports, "title": title, "bulk_action": bulk_action, "state": chosen_state,
+        "states": State.choices, "groups": WorkGroup.objects.filter(office=office, is_active=True),
+        "quarter_number": number or "", "group_id": group or "",
+    })
+
+
+def _is_planning(user):
+    return user.is_superuser or user.has_role(Role.PLANNING)
+
+
+def _is_director(user):
+    return user.is_superuser or user.has_role(Role.DIRECTOR)
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    return _queue(request, state=State.SUBMITTED, title=_("Forms to review"), bulk_action="verify",
+                  allowed=_is_planning)
+
+
+@login_required
+@require_GET
+def approval_queue(request):
+    return _queue(request, state=State.VERIFIED, title=_("Forms to approve"), bulk_action="approve",
+                  allowed=_is_director)
+
+
+@login_required
+@require_POST
+def bulk_action(request):
+    """Verify (planning) or approve (director) the ticked forms; each is checked on its own."""
+    action = request.POST.get("action")
+    if action not in ("verify", "approve"):
+        raise PermissionDenied
+    function = workflow.verify if action == "verify" else workflow.approve
+    done, failed = 0, []
+    for value in request.POST.getlist("report"):
+        pk, _sep, version = value.partition(":")
+        if not (pk.isdigit() and version.isdigit()):
+            continue
+        report = QuarterlyReport.objects.visible_to(request.user).filter(pk=int(pk)).select_related("project").first()
+        if report is None:
+            continue
+        try:
+            function(report.pk, by=request.user, expected_version=int(version))
+            done += 1
+        except workflow.WorkflowError as error:
+            failed.append(f"{report.project.code}: {error}")
+    if done:
+        messages.success(request, _("%(count)s form(s) done.") % {"count": done})
+    for failure in failed:
+        messages.error(request, failure)
+    target = "projects:review_queue" if action == "verify" else "projects:approval_queue"
+    return redirect(reverse(target) + ("?" + request.POST.get("query", "") if request.POST.get("query") else ""))
+
+
+@login_required
+@require_GET
+def quarter_overview(request):
+    """Every visible project × quarter state, with counts per group: submitted, on time, late, missing."""
+    fy = _fiscal_year(request)
+    office = current_office(request)
+    today = timezone.localdate()
+    quarters = list(fy.quarters.all()) if fy else []
+    number = request.GET.get("q")
+    quarter = next((q for q in quarters if str(q.number) == number), None) or next(
+        (q for q in reversed(quarters) if q.window_opens() <= today), quarters[0] if quarters else None)
+    projects = (Project.objects.visible_to(request.user).filter(office=office, fiscal_year=fy)
+                .exclude(status=Project.Status.CANCELLED).select_related("group").order_by("group__order", "code"))
+    reports = {r.project_id: r for r in QuarterlyReport.objects.filter(quarter=quarter, project__in=projects)}
+    by_group = defaultdict(Counter)
+    rows = []
+    for project in projects:
+        report = reports.get(project.pk)
+        sent = report is not None and report.first_submitted_at is not None
+        counts = by_group[project.group]
+        counts["projects"] += 1
+        if sent:
+            counts["submitted"] += 1
+            counts[report.timeliness] += 1
+        else:
+            counts["missing"] += 1
+        rows.append({"project": project, "report": report, "sent": sent,
+                     "overdue": not sent and quarter is not None and quarter.due_date < today})
+    return render(request, "projects/quarter_overview.html", {
+        "fy": fy, "quarters": quarters, "quarter": quarter, "rows": rows,
+        "groups": sorted(by_group.items(), key=lambda item: item[0].order), "today": today,
+    })
+
+
