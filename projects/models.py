@@ -241,7 +241,7 @@ class ActivityProgress(models.Model):
     report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="activity_progress")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="progress")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
-    percent = models.PositiveSmallIntegerField(_("% complete"), null=True, blank=True,
+    percent = models.PositiveSmallIntegerField(_("Percent complete"), null=True, blank=True,
                                                validators=[MaxValueValidator(100)])
     description = models.TextField(_("what was done"), blank=True)
 

@@ -38,7 +38,7 @@ class ProgressForm(forms.Form):
                 label=_("Status"), choices=ActivityProgress.Status.choices, initial=line.status,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
             self.fields[f"{prefix}-percent"] = forms.IntegerField(
-                label=_("% complete"), required=False, initial=line.percent,
+                label=_("Percent complete"), required=False, initial=line.percent,
                 validators=[MinValueValidator(0), MaxValueValidator(100)],
                 widget=forms.NumberInput(attrs={"min": 0, "max": 100, "class": "form-control form-control-sm"}))
             self.fields[f"{prefix}-description"] = forms.CharField(
