@@ -1,0 +1,133 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from projects import workflow
+from projects.models import QuarterlyReport
+
+
+@pytest.fixture
+def in_window(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 1, 5))
+
+
+def url(project):
+    return reverse("projects:report", args=[project.pk, 1])
+
+
+def payload(report, **extra):
+    data = {"version": report.version, "spent_this_quarter": "", "outputs": "", "outcomes": "", "problems": "",
+            "suggestions": "", "action": "save"}
+    for line in report.activity_progress.all():
+        data.update({f"act-{line.pk}-status": "not_started", f"act-{line.pk}-percent": "",
+                     f"act-{line.pk}-description": ""})
+    data.update(extra)
+    return data
+
+
+@pytest.mark.django_db
+def test_owner_saves_a_draft_then_is_told_what_is_missing_on_submit(client, owner, own_project, in_window):
+    client.force_login(owner)
+    assert client.get(url(own_project)).status_code == 200
+    report = QuarterlyReport.objects.get(project=own_project)
+    response = client.post(url(own_project), payload(report, outputs="ครึ่งทาง"))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.outputs == "ครึ่งทาง" and report.state == "draft"
+    response = client.post(url(own_project), payload(report, action="submit"))
+    assert response.status_code == 400
+    assert "กรุณากรอกงบประมาณที่ใช้ในไตรมาสนี้" in response.content.decode()
+    # The failed submission still saved the draft (new version): a post based on the old version conflicts.
+    response = client.post(url(own_project), payload(report, action="submit", spent_this_quarter="100"))
+    assert response.status_code == 409
+    report.refresh_from_db()
+    assert report.state == "draft" and report.spent_this_quarter is None
+
+
+@pytest.mark.django_db
+def test_submit_then_planning_verifies_and_the_owner_sees_why_it_is_locked(client, owner, planning, own_project,
+                                                                           in_window):
+    client.force_login(owner)
+    client.get(url(own_project))
+    report = QuarterlyReport.objects.get(project=own_project)
+    line = report.activity_progress.get()
+    response = client.post(url(own_project), payload(report, action="submit", spent_this_quarter="1500.50", **{
+        f"act-{line.pk}-status": "done", f"act-{line.pk}-description": "อบรมครู 40 คน"}))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == "submitted" and report.timeliness == "late"  # the real clock is past 9 Jan 2026
+    page = client.get(url(own_project)).content.decode()
+    assert "ติดต่อกลุ่มนโยบายและแผนหากต้องแก้ไข" in page
+    client.force_login(planning)
+    response = client.post(url(own_project), {"action": "verify", "version": report.version})
+    assert response.status_code == 302
+    assert QuarterlyReport.objects.get(pk=report.pk).state == "verified"
+
+
+@pytest.mark.django_db
+def test_stale_review_gets_a_conflict(client, planning, director, own_project, owner, in_window):
+    report = workflow.get_or_create_report(own_project, own_project.fiscal_year.quarters.get(number=1))
+    line = report.activity_progress.get()
+    report = workflow.save_form(report.pk, by=owner, expected_version=report.version,
+                                fields={"spent_this_quarter": 0},
+                                activities={line.pk: {"status": "done", "description": "ทำแล้ว"}}, results={})
+    report = workflow.submit(report.pk, by=owner, expected_version=report.version)
+    client.force_login(planning)
+    client.post(url(own_project), {"action": "verify", "version": report.version})
+    client.force_login(director)
+    response = client.post(url(own_project), {"action": "return", "version": report.version, "reason": "x"})
+    assert response.status_code == 409
+    assert QuarterlyReport.objects.get(pk=report.pk).state == "verified"
+
+
+@pytest.mark.django_db
+def test_other_groups_owner_cannot_open_the_form(client, other_owner, own_project):
+    client.force_login(other_owner)
+    assert client.get(url(own_project)).status_code == 404
+    assert client.post(url(own_project), {"action": "save"}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "name", "status"), [
+    ("planning", "projects:review_queue", 200), ("owner", "projects:review_queue", 403),
+    ("director", "projects:approval_queue", 200), ("planning", "projects:approval_queue", 403),
+    ("owner", "projects:my_forms", 200), ("committee", "projects:quarter_overview", 200),
+])
+def test_queue_access(client, request, own_project, role, name, status):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse(name), {"fy": 2569}).status_code == status
+
+
+@pytest.mark.django_db
+def test_bulk_verify(client, planning, owner, own_project, group_project, in_window):
+    reports = []
+    for project in (own_project, group_project):
+        project.owners.add(owner)
+        report = workflow.get_or_create_report(project, project.fiscal_year.quarters.get(number=1))
+        line = report.activity_progress.get()
+        report = workflow.save_form(report.pk, by=owner, expected_version=report.version,
+                                    fields={"spent_this_quarter": 0},
+                                    activities={line.pk: {"status": "done", "description": "ทำแล้ว"}}, results={})
+        reports.append(workflow.submit(report.pk, by=owner, expected_version=report.version))
+    client.force_login(planning)
+    response = client.post(reverse("projects:bulk_action"), {
+        "action": "verify", "report": [f"{r.pk}:{r.version}" for r in reports]})
+    assert response.status_code == 302
+    assert set(QuarterlyReport.objects.values_list("state", flat=True)) == {"verified"}
+
+
+@pytest.mark.django_db
+def test_queues_use_a_bounded_number_of_queries(client, planning, fy, promo_group, owner, in_window,
+                                                django_assert_max_num_queries):
+    from .conftest import make_project
+
+    for n in range(15):
+        project = make_project(fy, promo_group, f"Q{n}", owners=[owner])
+        workflow.get_or_create_report(project, fy.quarters.get(number=1))
+    QuarterlyReport.objects.update(state="submitted")
+    client.force_login(planning)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("projects:review_queue"), {"fy": 2569}).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("projects:quarter_overview"), {"fy": 2569, "q": 1}).status_code == 200
