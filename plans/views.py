@@ -37,9 +37,13 @@ def get_fiscal_year_for_user(request, year: int) -> FiscalYear:
                              office=office, year=year)
 
 
-def _require_manager(request, fy: FiscalYear | None = None) -> None:
-    user = request.user
-    if not user.manages_office or (fy is not None and not user.is_superuser and fy.office_id != user.office_id):
+def _manages(user, office_id: int) -> bool:
+    """Planning staff and administrators manage their own office; superusers every office."""
+    return user.manages_office and (user.is_superuser or office_id == user.office_id)
+
+
+def _require_manager(request, fy: FiscalYear) -> None:
+    if not _manages(request.user, fy.office_id):
         raise PermissionDenied(_("Only planning staff and administrators of the office may change this."))
 
 
@@ -47,7 +51,7 @@ def _require_manager(request, fy: FiscalYear | None = None) -> None:
 def fiscal_year_list(request):
     office = current_office(request)
     years = FiscalYear.objects.visible_to(request.user).filter(office=office).prefetch_related("quarters")
-    can_manage = request.user.manages_office and (request.user.is_superuser or office.pk == request.user.office_id)
+    can_manage = _manages(request.user, office.pk)
     form = None
     if can_manage:
         form = FiscalYearCreateForm(request.POST or None, office=office)
@@ -65,7 +69,7 @@ def fiscal_year_list(request):
 @login_required
 def fiscal_year_detail(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
-    can_manage = request.user.manages_office and (request.user.is_superuser or fy.office_id == request.user.office_id)
+    can_manage = _manages(request.user, fy.office_id)
     settings_form = FiscalYearSettingsForm(instance=fy) if can_manage else None
     activities = list(fy.calendar_activities.select_related("responsible_group"))
     months = fiscal_months(fy.year)
@@ -122,7 +126,7 @@ def plan_current(request):
 @login_required
 def holidays(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
-    can_manage = request.user.manages_office and (request.user.is_superuser or fy.office_id == request.user.office_id)
+    can_manage = _manages(request.user, fy.office_id)
     day_off_form = DayOffForm(prefix="off")
     if request.method == "POST":
         _require_manager(request, fy)
@@ -162,11 +166,6 @@ def holidays(request, year: int):
 # --- Action plan: overview, policy tree, targets ----------------------------------------
 
 
-def _can_manage(request, fy) -> bool:
-    user = request.user
-    return user.manages_office and (user.is_superuser or fy.office_id == user.office_id)
-
-
 @login_required
 @require_GET
 def plan_overview(request, year: int):
@@ -186,7 +185,7 @@ def plan_overview(request, year: int):
         {"label": label, "count": by_source.get(key, {}).get("count", 0), "budget": by_source.get(key, {}).get("budget") or 0}
         for key, label in Project.Source.choices
     ]
-    can_manage = _can_manage(request, fy)
+    can_manage = _manages(request.user, fy.office_id)
     years = list(FiscalYear.objects.filter(office=fy.office).exclude(pk=fy.pk).values_list("year", flat=True))
     targets = list(fy.disbursement_targets.all())
     return render(request, "plans/plan_overview.html", {
@@ -282,8 +281,13 @@ def plan_copy_tree(request, year: int):
     return redirect("plans:plan", year=fy.year)
 
 
-def _edit_page(request, *, fy, form, title, template="plans/item_form.html", delete_url=None):
-    return render(request, template, {"fy": fy, "form": form, "title": title, "delete_url": delete_url},
+def _edit_page(request, *, fy, form, title, success_url, delete_url=None):
+    """Save a valid POST and go to ``success_url``; otherwise show the form (400 after a bad POST)."""
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(success_url)
+    return render(request, "plans/item_form.html", {"fy": fy, "form": form, "title": title, "delete_url": delete_url},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -294,12 +298,8 @@ def plan_item_edit(request, year: int, pk: int | None = None):
     _require_manager(request, fy)
     item = get_object_or_404(PlanItem, pk=pk, fiscal_year=fy) if pk else None
     form = PlanItemForm(request.POST or None, instance=item, fiscal_year=fy)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("plans:plan", year=fy.year)
     title = _("Edit %(name)s") % {"name": item} if item else _("New policy, focus point or strategy")
-    return _edit_page(request, fy=fy, form=form, title=title,
+    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("plans:plan", args=[fy.year]),
                       delete_url=reverse("plans:plan_item_delete", args=[fy.year, item.pk]) if item else None)
 
 
@@ -324,12 +324,8 @@ def indicator_edit(request, year: int, pk: int | None = None):
     _require_manager(request, fy)
     indicator = get_object_or_404(Indicator, pk=pk, fiscal_year=fy) if pk else None
     form = IndicatorForm(request.POST or None, instance=indicator, fiscal_year=fy)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("plans:plan", year=fy.year)
     title = _("Edit indicator %(code)s") % {"code": indicator.code} if indicator else _("New indicator")
-    return _edit_page(request, fy=fy, form=form, title=title,
+    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("plans:plan", args=[fy.year]),
                       delete_url=reverse("plans:indicator_delete", args=[fy.year, indicator.pk]) if indicator else None)
 
 
@@ -355,12 +351,9 @@ def calendar_activity_edit(request, year: int, pk: int | None = None):
     _require_manager(request, fy)
     activity = get_object_or_404(CalendarActivity, pk=pk, fiscal_year=fy) if pk else None
     form = CalendarActivityForm(request.POST or None, instance=activity, fiscal_year=fy)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect(reverse("plans:fiscal_year_detail", args=[fy.year]) + "#calendar")
     title = _("Edit calendar activity") if activity else _("New calendar activity")
     return _edit_page(request, fy=fy, form=form, title=title,
+                      success_url=reverse("plans:fiscal_year_detail", args=[fy.year]) + "#calendar",
                       delete_url=reverse("plans:calendar_delete", args=[fy.year, activity.pk]) if activity else None)
 
 
