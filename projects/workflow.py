@@ -174,6 +174,18 @@ def _write(report, *, by, action, from_state, reason="", changes=None, fields=()
     return report
 
 
+def _apply(line, new: dict, attrs, label: str, changes: dict) -> None:
+    """Copy the posted values onto one form line, noting what changed, and save it if anything did."""
+    changed = []
+    for attr in attrs:
+        if attr in new and getattr(line, attr) != new[attr]:
+            changes[f"{label} {attr}"] = [str(getattr(line, attr) or ""), str(new[attr] or "")]
+            setattr(line, attr, new[attr])
+            changed.append(attr)
+    if changed:
+        line.save(update_fields=changed)
+
+
 FORM_FIELDS = ("spent_this_quarter", "outputs", "outcomes", "problems", "suggestions")
 
 
@@ -196,19 +208,10 @@ def save_form(report_id: int, *, by, expected_version: int | None, fields: dict,
             changes[name] = [str(getattr(report, name) or ""), str(fields[name] or "")]
             setattr(report, name, fields[name])
     for line in report.activity_progress.filter(pk__in=activities):
-        new = activities[line.pk]
-        for attr in ("status", "percent", "description"):
-            if attr in new and getattr(line, attr) != new[attr]:
-                changes[f"activity {line.activity_id} {attr}"] = [str(getattr(line, attr) or ""), str(new[attr] or "")]
-                setattr(line, attr, new[attr])
-        line.save()
+        _apply(line, activities[line.pk], ("status", "percent", "description"),
+               f"activity {line.activity_id}", changes)
     for line in report.indicator_results.filter(pk__in=results):
-        new = results[line.pk]
-        for attr in ("value", "text"):
-            if attr in new and getattr(line, attr) != new[attr]:
-                changes[f"indicator {line.target_id} {attr}"] = [str(getattr(line, attr) or ""), str(new[attr] or "")]
-                setattr(line, attr, new[attr])
-        line.save()
+        _apply(line, results[line.pk], ("value", "text"), f"indicator {line.target_id}", changes)
     action = Action.SAVED if report.state in (State.DRAFT, State.RETURNED) else Action.EDITED
     return _write(report, by=by, action=action, from_state=report.state, changes=changes, fields=FORM_FIELDS)
 
