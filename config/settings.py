@@ -145,6 +145,11 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence files, under random names; never given a URL — read only through the download view.
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "evidence", "base_url": "/no-public-url/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -257,3 +262,7 @@ TIDTAM_DEFAULT_OFFICE = os.getenv("TIDTAM_DEFAULT_OFFICE", "")
 # Upload limits for Excel workbooks.
 TIDTAM_MAX_WORKBOOK_BYTES = envint("TIDTAM_MAX_WORKBOOK_BYTES", str(10 * 1024 * 1024))
 TIDTAM_MAX_WORKBOOK_UNZIPPED_BYTES = envint("TIDTAM_MAX_WORKBOOK_UNZIPPED_BYTES", str(200 * 1024 * 1024))
+# Evidence attached to forms: per file, per form (all files together) and how many items per form.
+TIDTAM_EVIDENCE_MAX_FILE_BYTES = envint("TIDTAM_EVIDENCE_MAX_FILE_BYTES", str(10 * 1024 * 1024))
+TIDTAM_EVIDENCE_MAX_FORM_BYTES = envint("TIDTAM_EVIDENCE_MAX_FORM_BYTES", str(40 * 1024 * 1024))
+TIDTAM_EVIDENCE_MAX_ITEMS = envint("TIDTAM_EVIDENCE_MAX_ITEMS", "30")

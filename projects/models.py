@@ -13,6 +13,8 @@ from accounts.models import Office, Role, WorkGroup
 from accounts.scoping import ScopedQuerySet
 from plans.models import FiscalYear, Indicator, PlanItem
 
+from .evidence import EvidenceBase
+
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0.00"),
          "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -259,6 +261,24 @@ class IndicatorResult(models.Model):
     class Meta:
         ordering = ["report", "target__indicator__order"]
         constraints = [models.UniqueConstraint(fields=["report", "target"], name="indicatorresult_unique")]
+
+
+class ReportEvidenceQuerySet(ScopedQuerySet):
+    office_lookup = "report__project__office"
+    group_lookup = "report__project__group"
+    owner_lookup = "report__project__owners"
+
+
+class ReportEvidence(EvidenceBase):
+    """A file or link the owner attached to a quarterly form (เอกสารหลักฐาน)."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="evidence")
+
+    objects = ReportEvidenceQuerySet.as_manager()
+
+    class Meta(EvidenceBase.Meta):
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
 
 
 class Disbursement(models.Model):

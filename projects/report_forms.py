@@ -3,10 +3,30 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import evidence
 from .models import ActivityProgress
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (as Django's documentation shows)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
 
 
 class ProgressForm(forms.Form):
@@ -22,11 +42,22 @@ class ProgressForm(forms.Form):
     problems = forms.CharField(label=_("Problems and obstacles"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
     suggestions = forms.CharField(label=_("Suggestions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_files = MultipleFileField(
+        label=_("Attach files"), required=False,
+        widget=MultipleFileInput(attrs={"class": "form-control", "accept": ",".join(
+            "." + kind.extension for kind in evidence.ALLOWED.values())}))
+    evidence_links = forms.CharField(
+        label=_("Add links (one per line)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control", "placeholder": "https://"}))
+    remove_evidence = forms.TypedMultipleChoiceField(
+        label=_("Remove"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, report, activity_lines, result_lines, **kwargs):
+    def __init__(self, *args, report, activity_lines, result_lines, evidence_items=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
+        self.evidence_items = list(report.evidence.all()) if evidence_items is None else evidence_items
+        self.fields["remove_evidence"].choices = [(item.pk, item.title) for item in self.evidence_items]
         self.activity_lines = activity_lines
         self.result_lines = result_lines
         self.initial.update({name: getattr(report, name) for name in
@@ -58,6 +89,24 @@ class ProgressForm(forms.Form):
                     label=_("Note"), required=False, initial=line.text,
                     widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
 
+    def clean(self):
+        data = super().clean()
+        removed = set(data.get("remove_evidence") or ())
+        kept = [item for item in self.evidence_items if item.pk not in removed]
+        try:
+            data["evidence_links"] = evidence.check_links(data.get("evidence_links", ""))
+        except ValidationError as error:
+            self.add_error("evidence_links", error)
+        links = data.get("evidence_links") or []
+        try:
+            data["evidence_files"] = evidence.check_uploads(
+                data.get("evidence_files") or [],
+                existing_bytes=sum(item.size for item in kept),
+                existing_items=len(kept) + len(links))
+        except ValidationError as error:
+            self.add_error("evidence_files", error)
+        return data
+
     def rows(self):
         activities = [
             {"line": line, "status": self[f"act-{line.pk}-status"], "percent": self[f"act-{line.pk}-percent"],
@@ -86,7 +135,9 @@ class ProgressForm(forms.Form):
             if f"ind-{line.pk}-value" in self.fields:
                 entry["value"] = data[f"ind-{line.pk}-value"]
             results[line.pk] = entry
-        return {"fields": fields, "activities": activities, "results": results, "expected_version": data["version"]}
+        return {"fields": fields, "activities": activities, "results": results, "expected_version": data["version"],
+                "evidence": {"files": data["evidence_files"], "links": data["evidence_links"],
+                             "remove": data["remove_evidence"]}}
 
     def add_problems(self, problems) -> None:
         for key, message in problems:

@@ -2,9 +2,11 @@
 
 from collections import Counter, defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,8 @@ from plans.lib.fiscal import fiscal_year_of
 from plans.models import FiscalYear, Quarter
 
 from . import workflow
-from .models import Disbursement, Project, QuarterlyReport
+from . import evidence as evidence_files
+from .models import Disbursement, Project, QuarterlyReport, ReportEvidence
 from .report_forms import ProgressForm, ReviewForm
 
 State = QuarterlyReport.State
@@ -77,6 +80,9 @@ def _form_context(request, report, form=None, review=None):
         "review_actions": [a for a in workflow.allowed_actions(request.user, report) if a != "submit"],
         "review": review or ReviewForm(initial={"version": report.version}),
         "events": report.events.select_related("actor"),
+        "evidence": form.evidence_items,
+        "allowed_kinds": evidence_files.allowed_labels(),
+        "max_file_mb": evidence_files.megabytes(settings.TIDTAM_EVIDENCE_MAX_FILE_BYTES),
         "cumulative": workflow.cumulative_spent(report),
         "disbursed": disbursed,
         "submission_open": workflow.submission_open_for(request.user, report),
@@ -100,8 +106,8 @@ def report_form(request, pk: int, number: int):
 
 def _save_or_submit(request, report, action):
     context = _form_context(request, report)
-    form = ProgressForm(request.POST, report=report, activity_lines=context["form"].activity_lines,
-                        result_lines=context["form"].result_lines)
+    form = ProgressForm(request.POST, request.FILES, report=report, activity_lines=context["form"].activity_lines,
+                        result_lines=context["form"].result_lines, evidence_items=context["form"].evidence_items)
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: correct the fields marked in red."))
         return render(request, "projects/report_form.html", _form_context(request, report, form), status=400)
@@ -117,7 +123,10 @@ def _save_or_submit(request, report, action):
         report.refresh_from_db()
         messages.warning(request, _("The draft was saved, but it cannot be sent yet: complete the fields marked "
                                     "in red."))
-        form = ProgressForm(request.POST.copy(), report=report, activity_lines=form.activity_lines,
+        data = request.POST.copy()
+        for name in ("evidence_links", "remove_evidence"):  # already saved with the draft
+            data.pop(name, None)
+        form = ProgressForm(data, report=report, activity_lines=form.activity_lines,
                             result_lines=form.result_lines)
         form.data["version"] = report.version
         form.is_valid()
@@ -160,6 +169,17 @@ def _review(request, report, action):
     if next_url and next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect(request.path)
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int):
+    """A form's evidence file, for anyone who may see the project; 404 for everyone else."""
+    item = get_object_or_404(ReportEvidence.objects.visible_to(request.user), pk=pk, kind=ReportEvidence.Kind.FILE)
+    try:
+        return evidence_files.download_response(item)
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage; ask an administrator.")) from None
 
 
 # --- queues and overview ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/q<int:number>/", report_views.report_form, name="report"),
+    path("evidence/<int:pk>/", report_views.evidence_download, name="evidence"),
     path("forms/", report_views.my_forms, name="my_forms"),
     path("forms/review/", report_views.review_queue, name="review_queue"),
     path("forms/approval/", report_views.approval_queue, name="approval_queue"),

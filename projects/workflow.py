@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from plans.formatting import display_date
 
+from . import evidence as evidence_files
 from .models import (
     ActivityProgress,
     Disbursement,
@@ -30,6 +31,7 @@ from .models import (
     Project,
     QuarterlyReport,
     ReportEvent,
+    ReportEvidence,
 )
 
 State = QuarterlyReport.State
@@ -189,14 +191,48 @@ def _apply(line, new: dict, attrs, label: str, changes: dict) -> None:
 FORM_FIELDS = ("spent_this_quarter", "outputs", "outcomes", "problems", "suggestions")
 
 
-@transaction.atomic
 def save_form(report_id: int, *, by, expected_version: int | None, fields: dict, activities: dict,
-              results: dict) -> QuarterlyReport:
+              results: dict, evidence: dict | None = None) -> QuarterlyReport:
     """Save what the owner typed (no completeness check: drafts may be partial).
 
     ``activities`` maps ActivityProgress ids to {status, percent, description};
-    ``results`` maps IndicatorResult ids to {value, text}.
+    ``results`` maps IndicatorResult ids to {value, text};
+    ``evidence`` has ``files`` (checked uploads with their kind), ``links`` and ``remove`` (ids).
+    Files are written before the transaction commits and removed again if it does not.
     """
+    stored = []
+    try:
+        return _save_form(report_id, by=by, expected_version=expected_version, fields=fields,
+                          activities=activities, results=results, evidence=evidence or {}, stored=stored)
+    except BaseException:
+        evidence_files.discard(stored)
+        raise
+
+
+def _save_evidence(report, *, by, stored: list, changes: dict, files=(), links=(), remove=()) -> None:
+    gone = list(report.evidence.filter(pk__in=remove or ()))
+    if gone:
+        changes["evidence removed"] = [", ".join(item.title for item in gone), ""]
+        names = [item.stored_name for item in gone]
+        ReportEvidence.objects.filter(pk__in=[item.pk for item in gone]).delete()
+        transaction.on_commit(lambda: evidence_files.discard(names))
+    added = []
+    for upload, kind in files or ():
+        name = evidence_files.store(upload)
+        stored.append(name)
+        ReportEvidence.objects.create(report=report, kind=ReportEvidence.Kind.FILE, title=upload.name[:255],
+                                      stored_name=name, content_type=kind.mime, size=upload.size, uploaded_by=by)
+        added.append(upload.name)
+    for link in links or ():
+        ReportEvidence.objects.create(report=report, kind=ReportEvidence.Kind.LINK, title=link[:255], url=link,
+                                      uploaded_by=by)
+        added.append(link)
+    if added:
+        changes["evidence added"] = ["", ", ".join(added)]
+
+
+@transaction.atomic
+def _save_form(report_id, *, by, expected_version, fields, activities, results, evidence, stored):
     _set_actor(by)
     report = _locked(report_id, expected_version)
     editable_by_owner = report.owner_may_edit and can_fill(by, report)
@@ -212,6 +248,7 @@ def save_form(report_id: int, *, by, expected_version: int | None, fields: dict,
                f"activity {line.activity_id}", changes)
     for line in report.indicator_results.filter(pk__in=results):
         _apply(line, results[line.pk], ("value", "text"), f"indicator {line.target_id}", changes)
+    _save_evidence(report, by=by, stored=stored, changes=changes, **evidence)
     action = Action.SAVED if report.state in (State.DRAFT, State.RETURNED) else Action.EDITED
     return _write(report, by=by, action=action, from_state=report.state, changes=changes, fields=FORM_FIELDS)
 

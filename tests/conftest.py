@@ -31,6 +31,14 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _evidence_storage(settings, tmp_path):
+    """Evidence files go to a temporary folder, never to var/."""
+    settings.STORAGES = {**settings.STORAGES, "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "evidence", "base_url": "/no-public-url/"}}}
+
+
 @pytest.fixture
 def office(db):
     return OfficeFactory(code="SPM12", name="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา เขต 12")

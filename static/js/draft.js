@@ -4,7 +4,8 @@
   if (!form || form.querySelector("fieldset[disabled]")) return;
   const key = form.dataset.draftKey;
   const version = form.dataset.version;
-  const fields = () => Array.from(form.elements).filter((el) => el.name && !["csrfmiddlewaretoken", "version", "action"].includes(el.name));
+  const fields = () => Array.from(form.elements).filter((el) => el.name && !["file", "checkbox", "radio"].includes(el.type)
+    && !["csrfmiddlewaretoken", "version", "action"].includes(el.name));
   const stored = JSON.parse(localStorage.getItem(key) || "null");
   if (stored && stored.version === version) {
     let restored = false;
