@@ -33,6 +33,8 @@ NAV_ITEMS = (
     NavItem(_("Approvals"), "projects:approval_queue", "patch-check", frozenset({Role.DIRECTOR})),
     NavItem(_("Quarter overview"), "projects:quarter_overview", "grid-3x3",
             frozenset({Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN})),
+    NavItem(_("Disbursements"), "projects:disbursements", "cash-coin",
+            frozenset({Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN})),
     NavItem(_("Fiscal years"), "plans:fiscal_year_list", "calendar3"),
     NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", frozenset({Role.PLANNING, Role.ADMIN})),
     NavItem(_("Administration"), "admin:index", "gear", staff_only=True),

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from plans.forms import ThaiDateField
+
 from . import evidence
 from .models import ActivityProgress
 
@@ -148,3 +150,16 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason (shown to the owner)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExceptionForm(forms.Form):
+    """Planning staff let one owner send one form after the window closed, until a date."""
+
+    user = forms.ModelChoiceField(label=_("Owner"), queryset=None, widget=forms.Select(attrs={"class": "form-select"}))
+    until = ThaiDateField(label=_("May send until"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = project.owners.order_by("full_name")
+        self.fields["until"].widget.attrs.setdefault("class", "form-control")

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role, WorkGroup
 from accounts.offices import current_office
+from plans.formatting import display_date
 from plans.lib.fiscal import fiscal_year_of
 from plans.models import FiscalYear, Quarter
 
 from . import workflow
 from . import evidence as evidence_files
 from .models import Disbursement, Project, QuarterlyReport, ReportEvidence
-from .report_forms import ProgressForm, ReviewForm
+from .report_forms import ExceptionForm, ProgressForm, ReviewForm
 
 State = QuarterlyReport.State
 
@@ -65,7 +66,7 @@ def my_forms(request):
     return render(request, "projects/my_forms.html", {"fy": fy, "rows": rows, "today": today})
 
 
-def _form_context(request, report, form=None, review=None):
+def _form_context(request, report, form=None, review=None, exception_form=None):
     activity_lines = list(report.activity_progress.select_related("activity").order_by("activity__order"))
     result_lines = list(report.indicator_results.select_related("target__indicator"))
     can_edit = report.owner_may_edit and workflow.can_fill(request.user, report)
@@ -86,6 +87,14 @@ def _form_context(request, report, form=None, review=None):
         "cumulative": workflow.cumulative_spent(report),
         "disbursed": disbursed,
         "submission_open": workflow.submission_open_for(request.user, report),
+        "window_closed": timezone.localdate() > report.quarter.window_closes(),
+        "my_exception": report.project.lock_exceptions.filter(quarter=report.quarter, user=request.user,
+                                                              until__gte=timezone.localdate()).first(),
+        "exceptions": (report.project.lock_exceptions.filter(quarter=report.quarter)
+                       .select_related("user", "granted_by") if workflow.can_grant_exception(request.user, report)
+                       else None),
+        "exception_form": exception_form or (ExceptionForm(project=report.project)
+                                             if workflow.can_grant_exception(request.user, report) else None),
     }
 
 
@@ -100,6 +109,8 @@ def report_form(request, pk: int, number: int):
         return _save_or_submit(request, report, action)
     if action in ("verify", "return", "approve", "reopen"):
         return _review(request, report, action)
+    if action == "exception":
+        return _grant_exception(request, report)
     messages.error(request, _("Unknown action."))
     return redirect(request.path)
 
@@ -180,6 +191,25 @@ def evidence_download(request, pk: int):
         return evidence_files.download_response(item)
     except FileNotFoundError:
         raise Http404(_("The file is missing from storage; ask an administrator.")) from None
+
+
+def _grant_exception(request, report):
+    if not workflow.can_grant_exception(request.user, report):
+        raise PermissionDenied(_("Only the planning group grants exceptions."))
+    form = ExceptionForm(request.POST, project=report.project)
+    if form.is_valid():
+        try:
+            exception = workflow.grant_exception(report.pk, by=request.user, user=form.cleaned_data["user"],
+                                                 until=form.cleaned_data["until"], reason=form.cleaned_data["reason"])
+        except workflow.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s may send this form until %(date)s.")
+                             % {"name": exception.user.full_name, "date": display_date(exception.until)})
+            return redirect(request.path)
+    messages.error(request, _("The exception was not granted: correct the fields marked in red."))
+    return render(request, "projects/report_form.html", _form_context(request, report, exception_form=form),
+                  status=400)
 
 
 # --- queues and overview ---------------------------------------------------------------------------

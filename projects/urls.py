@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import finance_views, report_views, views
 
 app_name = "projects"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("forms/review/", report_views.review_queue, name="review_queue"),
     path("forms/approval/", report_views.approval_queue, name="approval_queue"),
     path("forms/bulk/", report_views.bulk_action, name="bulk_action"),
+    path("forms/disbursements/", finance_views.disbursements, name="disbursements"),
     path("forms/overview/", report_views.quarter_overview, name="quarter_overview"),
 ]

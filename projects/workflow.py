@@ -90,6 +90,10 @@ def can_reopen(user, report) -> bool:
     return _in_office(user, report) and (user.is_superuser or user.has_role(Role.PLANNING, Role.ADMIN))
 
 
+def can_grant_exception(user, report) -> bool:
+    return can_review(user, report) or can_reopen(user, report)
+
+
 def allowed_actions(user, report) -> list[str]:
     checks = {"submit": can_fill, "return": can_return, "verify": can_review, "approve": can_approve,
               "reopen": can_reopen}
@@ -367,7 +371,7 @@ def reopen(report_id: int, *, by, expected_version: int | None, reason: str) -> 
 @transaction.atomic
 def grant_exception(report_id: int, *, by, user, until: date, reason: str) -> LockException:
     report = QuarterlyReport.objects.select_related("quarter", "project").get(pk=report_id)
-    if not can_review(by, report) and not can_reopen(by, report):
+    if not can_grant_exception(by, report):
         raise WorkflowError(_("Only the planning group grants exceptions."))
     if not reason.strip():
         raise WorkflowError(_("Give the reason for the exception."))
