@@ -269,6 +269,8 @@ def bulk_action(request):
     action = request.POST.get("action")
     if action not in ("verify", "approve"):
         raise PermissionDenied
+    if not (_is_planning if action == "verify" else _is_director)(request.user):
+        raise PermissionDenied(_("This queue is for the planning group and the director."))
     function = workflow.verify if action == "verify" else workflow.approve
     done, failed = 0, []
     for value in request.POST.getlist("report"):
