@@ -269,3 +269,47 @@ def test_activity_in_progress_needs_a_percentage(report, owner, today_in_window)
                                 results={r.pk: {"value": Decimal(1)} for r in report.indicator_results.all()})
     with pytest.raises(workflow.WorkflowError):
         submit(report, owner, datetime(2026, 1, 6, 9, tzinfo=BKK))
+
+
+STATES = ["draft", "submitted", "returned", "verified", "approved"]
+# action → (who does it, the states it starts from, where it ends)
+MACHINE = {
+    "submit": ("owner", {"draft", "returned"}, "submitted"),
+    "verify": ("planning", {"submitted"}, "verified"),
+    "approve": ("director", {"verified"}, "approved"),
+    "return": ("planning", {"submitted", "verified"}, "returned"),
+    "reopen": ("planning", {"approved"}, "returned"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(MACHINE))
+@pytest.mark.parametrize("state", STATES)
+def test_every_state_and_action(request, report, owner, planning, director, today_in_window, state, action):
+    """The whole table: each action from each state, by the role entitled to it, moves or is refused."""
+    if state == "returned":
+        report = reach("submitted", report, owner, planning, director)
+        report = workflow.return_report(report.pk, by=planning, expected_version=report.version, reason="แก้")
+    else:
+        report = reach(state, report, owner, planning, director)
+    if state == "draft":
+        report = fill_completely(report, owner)
+    role, sources, target = MACHINE[action]
+    user = request.getfixturevalue(role)
+    call = {
+        "submit": lambda: workflow.submit(report.pk, by=user, expected_version=report.version),
+        "verify": lambda: workflow.verify(report.pk, by=user, expected_version=report.version),
+        "approve": lambda: workflow.approve(report.pk, by=user, expected_version=report.version),
+        "return": lambda: workflow.return_report(report.pk, by=user, expected_version=report.version, reason="x"),
+        "reopen": lambda: workflow.reopen(report.pk, by=user, expected_version=report.version, reason="x"),
+    }[action]
+    assert (action in workflow.allowed_actions(user, report)) == (state in sources)
+    if state in sources:
+        after = call()
+        assert after.state == target and after.version == report.version + 1
+        assert after.events.last().action == workflow.TRANSITIONS[action].action
+    else:
+        with pytest.raises(workflow.WorkflowError):
+            call()
+        after = QuarterlyReport.objects.get(pk=report.pk)
+        assert (after.state, after.version) == (state, report.version)
