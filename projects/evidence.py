@@ -122,7 +122,8 @@ def sniff(upload, filename: str = "") -> Kind:
 
 
 def megabytes(size: int) -> str:
-    return thnum(size / (1024 * 1024), 1)
+    value = size / (1024 * 1024)
+    return thnum(value, 0 if value == int(value) else 1)
 
 
 def check_uploads(uploads, *, existing_bytes: int = 0, existing_items: int = 0) -> list[tuple]:

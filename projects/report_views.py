@@ -21,6 +21,7 @@ from plans.models import FiscalYear, Quarter
 
 from . import workflow
 from . import evidence as evidence_files
+from . import history
 from .models import Disbursement, Project, QuarterlyReport, ReportEvidence
 from .report_forms import ExceptionForm, ProgressForm, ReviewForm
 
@@ -80,9 +81,12 @@ def _form_context(request, report, form=None, review=None, exception_form=None):
         "why_not": "" if can_edit else workflow.why_not_editable(report),
         "review_actions": [a for a in workflow.allowed_actions(request.user, report) if a != "submit"],
         "review": review or ReviewForm(initial={"version": report.version}),
-        "events": report.events.select_related("actor"),
+        "history": history.describe(
+            report.events.select_related("actor"),
+            activities={line.activity_id: line.activity.order for line in activity_lines},
+            indicators={line.target_id: line.target.indicator.code for line in result_lines},
+            revisions=history.outside_changes(report.pk)),
         "evidence": form.evidence_items,
-        "allowed_kinds": evidence_files.allowed_labels(),
         "max_file_mb": evidence_files.megabytes(settings.TIDTAM_EVIDENCE_MAX_FILE_BYTES),
         "cumulative": workflow.cumulative_spent(report),
         "disbursed": disbursed,

@@ -131,3 +131,12 @@ def test_queues_use_a_bounded_number_of_queries(client, planning, fy, promo_grou
         assert client.get(reverse("projects:review_queue"), {"fy": 2569}).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(reverse("projects:quarter_overview"), {"fy": 2569, "q": 1}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_changes_made_around_the_workflow_still_show_in_the_history(client, planning, own_project):
+    report = workflow.get_or_create_report(own_project, own_project.fiscal_year.quarters.get(number=1))
+    QuarterlyReport.objects.filter(pk=report.pk).update(problems="แก้ไขตรงในฐานข้อมูล")
+    client.force_login(planning)
+    history = client.get(url(own_project)).content.decode().split('id="history"')[1]
+    assert "แก้ไขโดยตรงในฐานข้อมูล" in history and "ปัญหาอุปสรรค: แก้ไขตรงในฐานข้อมูล" in history

@@ -1,0 +1,77 @@
+"""The form's history as people read it: field labels, activity numbers and state names instead of keys."""
+
+from django.utils.translation import gettext as _
+
+from .models import ActivityProgress, QuarterlyReport
+
+STATE_LABELS = dict(QuarterlyReport.State.choices)
+STATUS_LABELS = dict(ActivityProgress.Status.choices)
+
+
+def _field_labels():
+    return {
+        "spent_this_quarter": _("Budget spent this quarter (baht)"),
+        "outputs": _("Outputs"),
+        "outcomes": _("Outcomes"),
+        "problems": _("Problems and obstacles"),
+        "suggestions": _("Suggestions"),
+        "evidence added": _("Evidence added"),
+        "evidence removed": _("Evidence removed"),
+        "disbursed": _("Disbursed this quarter (finance)"),
+        "user": _("Owner"),
+        "until": _("May send until"),
+        "status": _("Status"),
+        "percent": _("Percent complete"),
+        "description": _("What was done"),
+        "value": _("Result"),
+        "text": _("Note"),
+    }
+
+
+def outside_changes(report_id: int):
+    """Database-recorded changes that did not go through the workflow (each workflow write bumps the version by one)."""
+    from django.db.models import F
+
+    from .models import ReportRevision
+
+    return ReportRevision.objects.filter(report_id=report_id).exclude(new_version=F("old_version") + 1)
+
+
+def describe(events, *, activities: dict, indicators: dict, revisions=()) -> list[dict]:
+    """``activities`` maps activity ids to their number, ``indicators`` target ids to indicator codes."""
+    labels = _field_labels()
+    rows = []
+    for event in events:
+        lines = []
+        for key, change in event.changes.items():
+            old, new = change if isinstance(change, list | tuple) and len(change) == 2 else ("", change)
+            kind, _sep, rest = key.partition(" ")
+            ident, _sep, attr = rest.partition(" ")
+            if kind == "activity" and ident.isdigit():
+                label = _("Activity %(no)s: %(field)s") % {"no": activities.get(int(ident), "?"),
+                                                          "field": labels.get(attr, attr)}
+                if attr == "status":
+                    old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
+            elif kind == "indicator" and ident.isdigit():
+                label = _("Indicator %(code)s: %(field)s") % {"code": indicators.get(int(ident), "?"),
+                                                             "field": labels.get(attr, attr)}
+            else:
+                label = labels.get(key, key)
+            lines.append({"label": label, "old": old, "new": new})
+        moved = event.from_state != event.to_state
+        rows.append({
+            "event": event, "lines": lines,
+            "from": STATE_LABELS.get(event.from_state, event.from_state) if moved else "",
+            "to": STATE_LABELS.get(event.to_state, event.to_state) if moved else "",
+            "at": event.at,
+        })
+    for revision in revisions:
+        rows.append({
+            "revision": revision, "at": revision.changed_at,
+            "lines": [{"label": labels.get(key, key), "old": old if old is not None else "",
+                       "new": new if new is not None else ""} for key, (old, new) in revision.changed_fields().items()],
+            "from": STATE_LABELS.get(revision.old_state, "") if revision.old_state != revision.new_state else "",
+            "to": STATE_LABELS.get(revision.new_state, "") if revision.old_state != revision.new_state else "",
+        })
+    rows.sort(key=lambda row: row["at"])
+    return rows
