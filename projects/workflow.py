@@ -16,11 +16,13 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from plans.formatting import display_date
+from reminders.outbox import enqueue, site_url
 
 from . import evidence as evidence_files
 from .models import (
@@ -175,9 +177,20 @@ def _set_actor(user) -> None:
 def _write(report, *, by, action, from_state, reason="", changes=None, fields=()):
     report.version += 1
     report.save(update_fields=[*fields, "version", "updated_at"])
-    ReportEvent.objects.create(report=report, actor=by, action=action, from_state=from_state,
-                               to_state=report.state, reason=reason, changes=changes or {})
+    report.last_event = ReportEvent.objects.create(report=report, actor=by, action=action, from_state=from_state,
+                                                   to_state=report.state, reason=reason, changes=changes or {})
     return report
+
+
+def _tell_owners(report, *, kind: str) -> None:
+    """E-mail each owner that the form came back to them, with the reason (sent after commit, once)."""
+    event = report.last_event
+    link = site_url(reverse("projects:report", args=[report.project_id, report.quarter.number]))
+    for owner in report.project.owners.filter(is_active=True):
+        enqueue(key=f"{kind}:event:{event.pk}:user:{owner.pk}", kind=kind, recipient=owner,
+                office=report.project.office, template="form_returned",
+                context={"report": report, "project": report.project, "quarter": report.quarter, "event": event,
+                         "link": link, "reopened": kind == "reopened"})
 
 
 def _apply(line, new: dict, attrs, label: str, changes: dict) -> None:
@@ -337,8 +350,10 @@ def return_report(report_id: int, *, by, expected_version: int | None, reason: s
     from_state = report.state
     report.state, report.return_reason = State.RETURNED, reason.strip()
     report.verified_at = report.verified_by = None
-    return _write(report, by=by, action=Action.RETURNED, from_state=from_state, reason=reason.strip(),
-                  fields=["state", "return_reason", "verified_at", "verified_by"])
+    report = _write(report, by=by, action=Action.RETURNED, from_state=from_state, reason=reason.strip(),
+                    fields=["state", "return_reason", "verified_at", "verified_by"])
+    _tell_owners(report, kind="returned")
+    return report
 
 
 @transaction.atomic
@@ -364,8 +379,10 @@ def reopen(report_id: int, *, by, expected_version: int | None, reason: str) -> 
     report = _transition("reopen", report_id, by=by, expected_version=expected_version, check=can_reopen)
     report.state, report.return_reason = State.RETURNED, reason.strip()
     report.approved_at = report.approved_by = report.verified_at = report.verified_by = None
-    return _write(report, by=by, action=Action.REOPENED, from_state=State.APPROVED, reason=reason.strip(),
-                  fields=["state", "return_reason", "approved_at", "approved_by", "verified_at", "verified_by"])
+    report = _write(report, by=by, action=Action.REOPENED, from_state=State.APPROVED, reason=reason.strip(),
+                    fields=["state", "return_reason", "approved_at", "approved_by", "verified_at", "verified_by"])
+    _tell_owners(report, kind="reopened")
+    return report
 
 
 @transaction.atomic

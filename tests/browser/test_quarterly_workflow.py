@@ -13,7 +13,7 @@ import pytest
 from projects.models import Activity, QuarterlyReport, ReportEvidence
 
 from ..conftest import PASSWORD
-from ..projects.conftest import fy, indicator, make_project, strategy  # noqa: F401 (fixtures)
+from ..conftest import make_project
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,0 +1,294 @@
+"""Demo quarterly progress forms for FY 2569: every workflow state, on time and late, with finance figures."""
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import Role, User
+from reminders import outbox
+
+from . import workflow
+from .models import ActivityProgress, QuarterlyReport, ReportEvent, ReportRevision
+
+State = QuarterlyReport.State
+Status = ActivityProgress.Status
+
+MISSING = "missing"
+
+# (final state or MISSING, submitted late, how many projects); late returned forms are returned by the director.
+Q1_PLAN = [
+    (MISSING, False, 4),
+    (State.DRAFT, False, 6),
+    (State.SUBMITTED, False, 6),
+    (State.SUBMITTED, True, 3),
+    (State.RETURNED, False, 2),
+    (State.RETURNED, True, 2),
+    (State.VERIFIED, False, 5),
+    (State.VERIFIED, True, 2),
+    (State.APPROVED, False, 9),
+    (State.APPROVED, True, 1),
+]
+
+# Q2 forms for the first few projects approved in Q1.
+Q2_PLAN = [(State.APPROVED, False), (State.SUBMITTED, False), (State.SUBMITTED, True)]
+
+ACTIVITY_TEXT = {
+    "ประชุมชี้แจงแนวทางการดำเนินงาน": "ประชุมชี้แจงผู้บริหารสถานศึกษาและครูผู้รับผิดชอบ {people} คน "
+                                      "ณ ห้องประชุมสำนักงานเขตพื้นที่การศึกษา",
+    "อบรมเชิงปฏิบัติการ": "อบรมครูแกนนำ {people} คน จำนวน 2 วัน โดยวิทยากรจากมหาวิทยาลัยราชภัฏ",
+    "นิเทศ ติดตามในสถานศึกษา": "นิเทศ ติดตามสถานศึกษา {schools} แห่ง พร้อมให้ข้อเสนอแนะเป็นรายโรงเรียน",
+    "จัดทำสื่อและคู่มือ": "จัดทำคู่มือการดำเนินงาน {people} เล่ม แจกสถานศึกษาและเผยแพร่ทางเว็บไซต์สำนักงาน",
+    "ประกวดและแลกเปลี่ยนเรียนรู้": "จัดเวทีแลกเปลี่ยนเรียนรู้และประกวดผลงาน ผู้เข้าร่วม {people} คน "
+                                   "จาก {schools} โรงเรียน",
+    "สรุปและรายงานผล": "รวบรวมข้อมูลจากสถานศึกษา {schools} แห่ง และจัดทำรายงานสรุปผลระหว่างไตรมาส",
+}
+ACTIVITY_FALLBACK = "ดำเนินการตามแผน มีผู้เข้าร่วม {people} คน จาก {schools} โรงเรียน"
+
+OUTPUTS = [
+    "สถานศึกษาเข้าร่วมโครงการ {schools} แห่ง ครูและบุคลากรได้รับการพัฒนา {people} คน",
+    "ครูแกนนำผ่านการอบรมและได้รับเกียรติบัตร {people} คน คิดเป็นร้อยละ {percent} ของเป้าหมาย",
+    "สถานศึกษาได้รับคู่มือและแนวทางการดำเนินงานครบ {schools} แห่ง",
+    "นักเรียนกลุ่มเป้าหมายได้รับการช่วยเหลือและติดตาม {people} คน",
+    "ได้ข้อมูลสารสนเทศของสถานศึกษา {schools} แห่ง สำหรับใช้วางแผนในไตรมาสถัดไป",
+]
+OUTCOMES = [
+    "ครูนำความรู้ไปประยุกต์ใช้ในการจัดการเรียนรู้ ผู้เข้าร่วมมีความพึงพอใจในระดับมาก",
+    "สถานศึกษามีแนวทางการดำเนินงานที่ชัดเจนและเป็นไปในทิศทางเดียวกัน",
+    "ผู้บริหารสถานศึกษาให้ความสำคัญและสนับสนุนการดำเนินงานอย่างต่อเนื่อง",
+    "เกิดเครือข่ายความร่วมมือระหว่างสถานศึกษาในการแลกเปลี่ยนเรียนรู้",
+    "สำนักงานมีข้อมูลที่ถูกต้องเป็นปัจจุบันสำหรับการตัดสินใจของผู้บริหาร",
+]
+PROBLEMS = [
+    "งบประมาณได้รับจัดสรรล่าช้า ทำให้ต้องเลื่อนการจัดกิจกรรมบางส่วน",
+    "ช่วงเวลาจัดกิจกรรมตรงกับภารกิจอื่นของสถานศึกษา ผู้เข้าร่วมบางส่วนไม่สามารถเข้าร่วมได้",
+    "สถานศึกษาบางแห่งส่งข้อมูลไม่ครบถ้วนตามกำหนด",
+    "ระบบเครือข่ายอินเทอร์เน็ตของสถานศึกษาบางแห่งไม่เสถียร",
+    "ไม่มีปัญหาอุปสรรค",
+]
+SUGGESTIONS = [
+    "ควรจัดสรรงบประมาณให้เร็วขึ้นเพื่อให้ดำเนินกิจกรรมได้ตามแผน",
+    "ควรนิเทศ ติดตามอย่างต่อเนื่องเพื่อให้เกิดความยั่งยืน",
+    "ควรขยายผลไปยังสถานศึกษาที่ยังไม่ได้เข้าร่วมโครงการ",
+    "ควรกำหนดปฏิทินกิจกรรมร่วมกับกลุ่มอื่นเพื่อไม่ให้ซ้ำซ้อน",
+    "-",
+]
+QUALITATIVE_RESULTS = [
+    "ผู้รับบริการมีความพึงพอใจในระดับมาก (ค่าเฉลี่ย {score})",
+    "ผลการสำรวจความพึงพอใจอยู่ในระดับมากที่สุด (ค่าเฉลี่ย {score})",
+]
+RETURN_REASONS = [
+    "ผลการดำเนินงานกิจกรรมที่ 2 ยังไม่ระบุจำนวนผู้เข้าร่วม กรุณาระบุให้ชัดเจน",
+    "งบประมาณที่ใช้ไม่ตรงกับข้อมูลการเบิกจ่ายของกลุ่มบริหารงานการเงินและสินทรัพย์ กรุณาตรวจสอบอีกครั้ง",
+    "ผลตัวชี้วัดสูงกว่าข้อมูลจริงของสถานศึกษา กรุณาตรวจสอบและแนบหลักฐานประกอบ",
+    "กรุณาแนบเอกสารหลักฐาน เช่น รายงานสรุปการอบรมและภาพถ่ายกิจกรรม",
+]
+FIX_NOTE = " (แก้ไขตามข้อเสนอแนะของกลุ่มนโยบายและแผนแล้ว)"
+
+
+@dataclass
+class Actors:
+    planning: User
+    director: User
+    finance: User
+
+    @classmethod
+    def of(cls, office) -> "Actors":
+        def first(role):
+            return User.objects.filter(office=office, role_assignments__role=role).order_by("pk").first()
+
+        return cls(first(Role.PLANNING), first(Role.DIRECTOR), first(Role.FINANCE))
+
+
+def _at(day, rng) -> datetime:
+    moment = time(rng.randint(8, 16), rng.choice((0, 5, 12, 20, 30, 37, 45, 52)))
+    return datetime.combine(day, moment, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _later(when: datetime, rng, most: int = 3) -> datetime:
+    day = when.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    return _at(day + timedelta(days=rng.randint(1, most)), rng)
+
+
+def _submit_time(quarter, late: bool, rng) -> datetime:
+    if late:
+        last = min(quarter.due_date + timedelta(days=12), quarter.window_closes() - timedelta(days=8))
+        return _at(quarter.due_date + timedelta(days=rng.randint(1, max(1, (last - quarter.due_date).days))), rng)
+    first = max(quarter.window_opens(), quarter.due_date - timedelta(days=7))
+    return _at(first + timedelta(days=rng.randint(0, (quarter.due_date - first).days)), rng)
+
+
+def _stamp(report, when: datetime) -> None:
+    """Date the form's latest history entry to when it happened in the story."""
+    latest = ReportEvent.objects.filter(report_id=report.pk).order_by("-id").values("id")[:1]
+    ReportEvent.objects.filter(pk__in=latest).update(at=when)
+
+
+def _numbers(rng) -> dict:
+    return {"people": rng.randrange(25, 160, 5), "schools": rng.randint(8, 38), "percent": rng.randint(70, 100),
+            "score": f"{rng.uniform(4.1, 4.8):.2f}"}
+
+
+def _to_tens(amount) -> Decimal:
+    return Decimal(int(amount) // 10 * 10)
+
+
+def _form(report, rng, *, complete: bool) -> tuple[dict, dict, dict]:
+    """What the owner types: fields, activity lines and indicator results (partial unless ``complete``)."""
+    number = report.quarter.number
+    lines = list(report.activity_progress.select_related("activity"))
+    planned = [line for line in lines if number in (line.activity.quarters or [])] or lines[:1]
+    if not complete:
+        planned = planned[:1]
+    activities, spent = {}, Decimal("0")
+    for line in planned:
+        text = ACTIVITY_TEXT.get(line.activity.name, ACTIVITY_FALLBACK).format(**_numbers(rng))
+        if complete and rng.random() < 0.6:
+            activities[line.pk] = {"status": Status.DONE, "percent": 100, "description": text}
+            spent += line.activity.budget * Decimal(rng.randint(80, 100)) / 100
+        else:
+            percent = rng.choice((20, 30, 40, 50, 60, 75))
+            activities[line.pk] = {"status": Status.IN_PROGRESS, "percent": percent,
+                                   "description": f"ดำเนินการแล้วบางส่วน: {text}"}
+            spent += line.activity.budget * Decimal(percent) / 100
+    fields = {"spent_this_quarter": _to_tens(spent), "outputs": rng.choice(OUTPUTS).format(**_numbers(rng))}
+    if not complete:
+        if rng.random() < 0.5:
+            fields.pop("spent_this_quarter")
+        return fields, activities, {}
+    fields.update(outcomes=rng.choice(OUTCOMES), problems=rng.choice(PROBLEMS), suggestions=rng.choice(SUGGESTIONS))
+    results = {}
+    for line in report.indicator_results.select_related("target__indicator"):
+        indicator, target = line.target.indicator, line.target.target_value
+        if indicator.is_qualitative:
+            results[line.pk] = {"text": rng.choice(QUALITATIVE_RESULTS).format(**_numbers(rng))}
+        elif target is None:
+            results[line.pk] = {"value": Decimal(rng.randint(1, 50))}
+        else:
+            share = rng.uniform(0.15, 0.4) if indicator.is_cumulative else rng.uniform(0.7, 1.0)
+            places = Decimal("0.01") if indicator.unit in ("ร้อยละ", "คะแนน") else Decimal("1")
+            results[line.pk] = {"value": (target * Decimal(share)).quantize(places)}
+    return fields, activities, results
+
+
+def _save(report, owner, rng, when, *, complete=True, note=""):
+    fields, activities, results = _form(report, rng, complete=complete)
+    if note:
+        fields["outputs"] += note
+    report = workflow.save_form(report.pk, by=owner, expected_version=report.version, fields=fields,
+                                activities=activities, results=results)
+    _stamp(report, when)
+    return report
+
+
+def _play(project, quarter, state, late, rng, actors) -> QuarterlyReport:
+    """Take one project's form through the workflow to ``state``, dating each step plausibly."""
+    owner = project.owners.order_by("pk").first()
+    report = workflow.get_or_create_report(project, quarter)
+    submitted = _submit_time(quarter, late, rng)
+    started = _at(submitted.date() - timedelta(days=rng.randint(1, 4)), rng)
+    dates = {"created_at": started}
+    report = _save(report, owner, rng, started, complete=state != State.DRAFT)
+    if state != State.DRAFT:
+        report = _submit(report, owner, submitted)
+        report = _review(report, owner, state, late, submitted, rng, actors, dates)
+    QuarterlyReport.objects.filter(pk=report.pk).update(**dates)
+    # Back-dating is demo staging, not a change anyone made: drop the trigger's record of it.
+    ReportRevision.objects.filter(report_id=report.pk, old_version=F("new_version")).delete()
+    return report
+
+
+def _submit(report, owner, when: datetime) -> QuarterlyReport:
+    report = workflow.submit(report.pk, by=owner, expected_version=report.version, now=when)
+    _stamp(report, when)
+    return report
+
+
+def _review(report, owner, state, late, when, rng, actors, dates) -> QuarterlyReport:
+    """Planning and the director act on a submitted form until it reaches ``state``."""
+    if state in (State.VERIFIED, State.APPROVED) and rng.random() < 0.3:
+        when = _later(when, rng, 2)
+        report = workflow.return_report(report.pk, by=actors.planning, expected_version=report.version,
+                                        reason=rng.choice(RETURN_REASONS))
+        _stamp(report, when)
+        when = _later(when, rng, 1)
+        report = _save(report, owner, rng, when, note=FIX_NOTE)
+        report = _submit(report, owner, when + timedelta(minutes=rng.randint(20, 90)))
+    if state == State.RETURNED and not late:
+        when = _later(when, rng)
+        report = workflow.return_report(report.pk, by=actors.planning, expected_version=report.version,
+                                        reason=rng.choice(RETURN_REASONS))
+        _stamp(report, when)
+    elif state != State.SUBMITTED:
+        when = _later(when, rng, 4)
+        report = workflow.verify(report.pk, by=actors.planning, expected_version=report.version)
+        _stamp(report, when)
+        dates["verified_at"] = when
+        if state == State.RETURNED:
+            when = _later(when, rng)
+            report = workflow.return_report(report.pk, by=actors.director, expected_version=report.version,
+                                            reason=rng.choice(RETURN_REASONS))
+            _stamp(report, when)
+            del dates["verified_at"]
+        elif state == State.APPROVED:
+            when = _later(when, rng, 5)
+            report = workflow.approve(report.pk, by=actors.director, expected_version=report.version)
+            _stamp(report, when)
+            dates["approved_at"] = when
+    return report
+
+
+def _disburse(report, quarter, rng, actors) -> None:
+    """Finance enters the accounting system's figure, now and then not the owner's."""
+    spent = report.spent_this_quarter
+    if spent is None:
+        spent = _to_tens(sum(a.budget for a in report.project.activities.all()) * Decimal("0.3"))
+    amount = spent
+    if rng.random() < 0.25:
+        amount = max(Decimal("0"), spent + rng.choice((-1, 1)) * Decimal(rng.choice((1500, 2400, 5000, 8750, 12000))))
+    last = ReportEvent.objects.filter(report_id=report.pk).order_by("-at").values_list("at", flat=True).first()
+    workflow.record_disbursement(project=report.project, quarter=quarter, amount=amount, by=actors.finance)
+    _stamp(report, _later(max(last, quarter.due_at() + timedelta(days=7)), rng, 8))
+
+
+def seed(fy) -> Counter:
+    """Replay the past quarter's work without e-mailing anyone about it."""
+    with outbox.muted():
+        return _seed(fy)
+
+
+@transaction.atomic
+def _seed(fy) -> Counter:
+    """Give ``fy``'s projects Q1 forms in every state (some missing) and a few Q2 forms; idempotent.
+
+    Nothing is written if a Q1 form of the year is already past draft. Returns the Q1 count per state.
+    """
+    q1, q2 = fy.quarters.get(number=1), fy.quarters.get(number=2)
+    if QuarterlyReport.objects.filter(quarter=q1).exclude(state=State.DRAFT).exists():
+        return Counter()
+    rng = random.Random(fy.year * 10 + 1)
+    actors = Actors.of(fy.office)
+    projects = list(fy.projects.filter(owners__isnull=False).distinct().order_by("code"))
+    plan = [(state, late) for state, late, count in Q1_PLAN for _ in range(count)]
+    rng.shuffle(plan)
+    counts, approved = Counter(), []
+    for project, (state, late) in zip(projects, plan):
+        counts[state] += 1
+        if state == MISSING:
+            continue
+        report = _play(project, q1, state, late, rng, actors)
+        if state != State.DRAFT or rng.random() < 0.5:
+            _disburse(report, q1, rng, actors)
+        if state == State.APPROVED:
+            approved.append(project)
+    for project, (state, late) in zip(approved, Q2_PLAN):
+        report = _play(project, q2, state, late, rng, actors)
+        if state == State.APPROVED:
+            _disburse(report, q2, rng, actors)
+    return counts

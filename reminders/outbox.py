@@ -1,0 +1,113 @@
+"""Putting e-mails in the outbox and sending them exactly once."""
+
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Message
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+_muted = ContextVar("tidtam_outbox_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """Write nothing to the outbox inside this block (demo data replaying past events)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def site_url(path: str) -> str:
+    return settings.TIDTAM_SITE_URL.rstrip("/") + path
+
+
+def compose(template: str, context: dict, *, language: str) -> tuple[str, str, str]:
+    """(subject, text, html) in the recipient's language, from ``reminders/email/<template>_subject.txt``,
+    ``<template>.txt`` and ``<template>.html``."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"reminders/email/{template}_subject.txt", context).split())
+        text = render_to_string(f"reminders/email/{template}.txt", context)
+        html = render_to_string(f"reminders/email/{template}.html", context)
+    return subject, text, html
+
+
+def enqueue(*, key: str, kind: str, recipient, office, template: str, context: dict) -> Message | None:
+    """Create the message unless one with this key exists; sending is queued when the transaction commits."""
+    if _muted.get() or not recipient.email or Message.objects.filter(key=key).exists():
+        return None
+    subject, text, html = compose(template, {**context, "recipient": recipient}, language=recipient.language)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(key=key, kind=kind, recipient=recipient, office=office,
+                                             to_email=recipient.email, subject=subject[:300], body_text=text,
+                                             body_html=html)
+    except IntegrityError:  # created meanwhile by someone else
+        return None
+    transaction.on_commit(lambda: queue_sending(message.pk))
+    return message
+
+
+def queue_sending(message_id: int, countdown: int | None = None) -> bool:
+    """Hand the message to a worker; if the broker is unreachable it stays queued for the next sweep."""
+    from .tasks import deliver
+
+    try:
+        deliver.apply_async((message_id,), countdown=countdown, retry=False)
+    except Exception as error:  # broker down: nothing is lost, the sweep picks the row up later
+        log.warning("could not queue message %s: %s", message_id, error)
+        return False
+    return True
+
+
+def claim(message_id: int) -> Message | None:
+    """Take the message for sending; None if another worker has it or it is already sent."""
+    claimed = Message.objects.filter(pk=message_id, state__in=[Message.State.QUEUED, Message.State.RETRY]).update(
+        state=Message.State.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
+    return Message.objects.get(pk=message_id) if claimed else None
+
+
+def send(message: Message) -> None:
+    email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.to_email])
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    email.send()
+
+
+def mark_sent(message: Message) -> None:
+    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+        state=Message.State.SENT, sent_at=timezone.now(), last_error="")
+
+
+def mark_failed(message: Message, error: Exception) -> bool:
+    """Record the error; True if it will be retried, False if it gave up."""
+    final = message.attempts >= MAX_ATTEMPTS
+    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+        state=Message.State.FAILED if final else Message.State.RETRY, last_error=f"{type(error).__name__}: {error}"[:2000])
+    return not final
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next attempt: 1, 2, 4, 8 … minutes."""
+    return 60 * 2 ** max(attempts - 1, 0)
+
+
+def requeue_waiting(older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Queue again what never reached a worker (the broker was down); returns how many."""
+    cutoff = timezone.now() - older_than
+    count = 0
+    for message_id in Message.objects.filter(state=Message.State.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True):
+        count += queue_sending(message_id)
+    return count

@@ -1,0 +1,19 @@
+from celery import shared_task
+
+from . import outbox
+
+
+@shared_task(bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
+def deliver(self, message_id: int) -> str:
+    """Send one message once: claim it, send it, record the outcome; on failure retry later with backoff."""
+    message = outbox.claim(message_id)
+    if message is None:
+        return "skipped"
+    try:
+        outbox.send(message)
+    except Exception as error:
+        if outbox.mark_failed(message, error) and not self.request.is_eager:
+            outbox.queue_sending(message_id, countdown=outbox.retry_delay(message.attempts))
+        return "failed"
+    outbox.mark_sent(message)
+    return "sent"
