@@ -17,6 +17,7 @@ class NavItem:
     icon: str
     roles: frozenset | None = ANY  # None: everybody signed in
     staff_only: bool = False
+    menu: str = ""  # the drop-down it sits in ("" = the bar itself)
 
     def allowed(self, user) -> bool:
         if self.staff_only and not (user.is_staff or user.is_superuser):
@@ -24,28 +25,49 @@ class NavItem:
         return self.roles is ANY or user.is_superuser or bool(user.role_set & self.roles)
 
 
+FOLLOW_UP = "follow-up"
+SETTINGS = "settings"
+MENUS = {FOLLOW_UP: (_("Follow-up"), "clipboard-data"), SETTINGS: (_("Settings"), "sliders")}
+
 NAV_ITEMS = (
     NavItem(_("Home"), "home", "house"),
     NavItem(_("Action plan"), "plans:plan_current", "diagram-3"),
     NavItem(_("Projects"), "projects:list", "kanban"),
     NavItem(_("My forms"), "projects:my_forms", "ui-checks", frozenset({Role.OWNER, Role.GROUP_HEAD})),
-    NavItem(_("Review"), "projects:review_queue", "clipboard-check", frozenset({Role.PLANNING})),
-    NavItem(_("Approvals"), "projects:approval_queue", "patch-check", frozenset({Role.DIRECTOR})),
+    NavItem(_("Review"), "projects:review_queue", "clipboard-check", frozenset({Role.PLANNING}), menu=FOLLOW_UP),
+    NavItem(_("Approvals"), "projects:approval_queue", "patch-check", frozenset({Role.DIRECTOR}), menu=FOLLOW_UP),
     NavItem(_("Quarter overview"), "projects:quarter_overview", "grid-3x3",
-            frozenset({Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN})),
+            frozenset({Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN}),
+            menu=FOLLOW_UP),
     NavItem(_("Disbursements"), "projects:disbursements", "cash-coin",
-            frozenset({Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN})),
-    NavItem(_("Fiscal years"), "plans:fiscal_year_list", "calendar3"),
-    NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", frozenset({Role.PLANNING, Role.ADMIN})),
-    NavItem(_("Administration"), "admin:index", "gear", staff_only=True),
+            frozenset({Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN}), menu=FOLLOW_UP),
+    NavItem(_("Fiscal years"), "plans:fiscal_year_list", "calendar3", menu=SETTINGS),
+    NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", frozenset({Role.PLANNING, Role.ADMIN}),
+            menu=SETTINGS),
+    NavItem(_("Administration"), "admin:index", "gear", staff_only=True, menu=SETTINGS),
 )
 
 
 def items_for(user) -> list[dict]:
+    """The bar's entries; a menu with one allowed item shows as that item, with several as a drop-down."""
     if not user.is_authenticated:
         return []
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "url_name": item.url_name}
-        for item in NAV_ITEMS
-        if item.allowed(user)
-    ]
+    entries, menus = [], {}
+    for item in NAV_ITEMS:
+        if not item.allowed(user):
+            continue
+        entry = {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "url_name": item.url_name}
+        if not item.menu:
+            entries.append(entry)
+            continue
+        if item.menu not in menus:
+            label, icon = MENUS[item.menu]
+            menus[item.menu] = {"label": label, "icon": icon, "children": []}
+            entries.append(menus[item.menu])
+        menus[item.menu]["children"].append(entry)
+    return [entry["children"][0] if len(entry.get("children", ())) == 1 else entry for entry in entries]
+
+
+def flat(entries) -> list[dict]:
+    """Every link of the bar, drop-downs opened."""
+    return [child for entry in entries for child in entry.get("children", [entry])]

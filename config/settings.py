@@ -192,8 +192,6 @@ def mailer_from_url(url: str) -> dict:
 
 
 MAILERS = {"default": mailer_from_url(os.getenv("EMAIL_URL", "console:"))}
-# Links in e-mails point here (the address users open Tidtam at).
-TIDTAM_SITE_URL = os.getenv("TIDTAM_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Tidtam <tidtam@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -30,7 +30,7 @@ def muted():
 
 
 def site_url(path: str) -> str:
-    return settings.TIDTAM_SITE_URL.rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def compose(template: str, context: dict, *, language: str) -> tuple[str, str, str]:

@@ -27,7 +27,7 @@ def submitted(own_project, owner, monkeypatch):
 def locmem(settings):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.TIDTAM_SITE_URL = "https://tidtam.spm12.example.go.th"
+    settings.SITE_URL = "https://tidtam.spm12.example.go.th"
 
 
 @pytest.mark.django_db(transaction=True)
