@@ -133,3 +133,17 @@ def test_owners_cannot_grant_exceptions(client, owner, own_project, q1):
                            {"action": "exception", "user": owner.pk, "until": "10/3/2569", "reason": "x"})
     assert response.status_code == 403
     assert not LockException.objects.exists() and QuarterlyReport.objects.get(pk=report.pk).state == "draft"
+
+
+@pytest.mark.django_db
+def test_disbursement_page_queries_do_not_grow_with_projects(client, finance, fy, promo_group, q1,
+                                                             django_assert_max_num_queries):
+    from ..conftest import make_project
+
+    for number in range(30):
+        project = make_project(fy, promo_group, f"P-{number:02}")
+        workflow.record_disbursement(project=project, quarter=q1, amount=Decimal(number), by=finance)
+    client.force_login(finance)
+    with django_assert_max_num_queries(14):
+        response = page(client)
+    assert response.status_code == 200 and response.content.decode().count('name="amount-') == 30

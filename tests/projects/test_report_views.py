@@ -140,3 +140,22 @@ def test_changes_made_around_the_workflow_still_show_in_the_history(client, plan
     client.force_login(planning)
     history = client.get(url(own_project)).content.decode().split('id="history"')[1]
     assert "แก้ไขโดยตรงในฐานข้อมูล" in history and "ปัญหาอุปสรรค: แก้ไขตรงในฐานข้อมูล" in history
+
+
+@pytest.mark.django_db
+def test_the_form_page_queries_do_not_grow_with_lines(client, owner, own_project, indicator, fy,
+                                                      django_assert_max_num_queries):
+    from decimal import Decimal
+
+    from plans.models import Indicator
+    from projects.models import Activity
+
+    for number in range(2, 22):
+        Activity.objects.create(project=own_project, order=number, name=f"กิจกรรม {number}", quarters=[1])
+        extra = Indicator.objects.create(fiscal_year=fy, code=f"K{number}", name="ตัวชี้วัด", unit="ร้อยละ")
+        own_project.indicator_targets.create(indicator=extra, target_value=Decimal("50"))
+    client.force_login(owner)
+    client.get(url(own_project))  # creates the form and its lines
+    with django_assert_max_num_queries(32):  # constant: 21 activity and 21 indicator lines here
+        response = client.get(url(own_project))
+    assert response.status_code == 200 and response.content.decode().count("act-") >= 60
