@@ -137,6 +137,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     office = models.ForeignKey(
         Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
+    wants_digest = models.BooleanField(_("weekly digest by e-mail"), default=True)
     work_groups = models.ManyToManyField(WorkGroup, verbose_name=_("groups"), blank=True, related_name="members")
     language = models.CharField(
         _("language"), max_length=5, default="th", choices=[("th", "ไทย"), ("en", "English")]

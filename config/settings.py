@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -206,7 +207,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Deadline reminders (each is recorded once, so running often is safe) and re-queuing of
+    # e-mails that never reached a worker while Redis was down.
+    "reminder-sweep": {"task": "reminders.tasks.run_sweep", "schedule": crontab(minute="5")},
+}
 
 # --- Caches ---------------------------------------------------------------
 if REDIS_URL:

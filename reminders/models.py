@@ -22,6 +22,8 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         RETURNED = "returned", _("Form returned")
         REOPENED = "reopened", _("Approved form reopened")
+        DEADLINE = "deadline", _("Deadline reminder")
+        DIGEST = "digest", _("Weekly digest")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -45,3 +47,68 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to_email}"
+
+
+class ReminderRule(models.Model):
+    """When deadline reminders go out for a fiscal year's quarterly forms, and to whom.
+
+    A rule is anchored on the window opening (the quarter's last day) or on the due date,
+    shifted by a number of working days (negative: before). Escalations go to the group head,
+    with a copy to the planning group.
+    """
+
+    class Anchor(models.TextChoices):
+        WINDOW = "window", _("when the window opens")
+        DUE = "due", _("relative to the due date")
+
+    class Audience(models.TextChoices):
+        OWNER = "owner", _("Project owners")
+        ESCALATION = "escalation", _("Group head, copy to planning staff")
+
+    DEFAULTS = [
+        (Anchor.WINDOW, 0, Audience.OWNER),
+        (Anchor.DUE, -2, Audience.OWNER),
+        (Anchor.DUE, 0, Audience.OWNER),
+        (Anchor.DUE, 1, Audience.OWNER),
+        (Anchor.DUE, 3, Audience.ESCALATION),
+    ]
+
+    fiscal_year = models.ForeignKey("plans.FiscalYear", on_delete=models.CASCADE, related_name="reminder_rules")
+    anchor = models.CharField(_("from"), max_length=6, choices=Anchor.choices, default=Anchor.DUE)
+    offset = models.SmallIntegerField(_("working days (negative: before)"), default=0)
+    audience = models.CharField(_("to"), max_length=10, choices=Audience.choices, default=Audience.OWNER)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["fiscal_year", "anchor", "offset", "audience"]
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "anchor", "offset", "audience"],
+                                               name="reminderrule_unique")]
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return "window" if self.anchor == self.Anchor.WINDOW else f"due{self.offset:+d}"
+
+
+class Reminder(models.Model):
+    """One reminder about one form, for one person, from one rule and due date: never created twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="reminders")
+    quarter = models.ForeignKey("plans.Quarter", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    rule = models.CharField(max_length=20)
+    audience = models.CharField(max_length=10, choices=ReminderRule.Audience.choices)
+    due_date = models.DateField()
+    day = models.DateField(_("sweep day"))
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "id"]

@@ -17,3 +17,13 @@ def deliver(self, message_id: int) -> str:
         return "failed"
     outbox.mark_sent(message)
     return "sent"
+
+
+@shared_task
+def run_sweep() -> int:
+    """Hourly (beat): today's deadline reminders, and anything the broker missed."""
+    from django.utils import timezone
+
+    from . import sweep
+
+    return len(sweep.sweep(timezone.localdate()))

@@ -1,0 +1,34 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from reminders import sweep
+
+
+class Command(BaseCommand):
+    help = ("Run the deadline-reminder sweep for a day (default: today). Running it again for the same day "
+            "sends nothing new. --dry-run prints who would get what and sends nothing.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="the day to run for, YYYY-MM-DD (Gregorian)")
+        parser.add_argument("--dry-run", action="store_true", help="print, send nothing")
+
+    def handle(self, *args, today=None, dry_run=False, **options):
+        try:
+            day = date.fromisoformat(today) if today else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"--today must be a date as YYYY-MM-DD, not {today!r} "
+                               f"(วันที่ต้องอยู่ในรูปแบบ ค.ศ. ปปปป-ดด-วว)") from None
+        letters = sweep.plan(day) if dry_run else sweep.sweep(day)
+        verb = "would send" if dry_run else "queued"
+        for letter in letters:
+            self.stdout.write(f"{verb} 1 e-mail to {letter.recipient.email} ({len(letter.items)} form(s)):")
+            for item in letter.items:
+                state = item.report.state if item.report else "not started"
+                self.stdout.write(f"  {item.project.code} Q{item.quarter.number}/{item.quarter.fiscal_year.year} "
+                                  f"due {item.quarter.due_date} [{item.rule.code}, {item.rule.audience}] "
+                                  f"{item.days_left:+d} working days, {state}")
+        total = sum(len(letter.items) for letter in letters)
+        self.stdout.write(self.style.SUCCESS(
+            f"{day}: {len(letters)} e-mail(s), {total} reminder(s) {verb}" + (" (dry run)" if dry_run else "")))
