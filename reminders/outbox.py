@@ -104,10 +104,11 @@ def retry_delay(attempts: int) -> int:
 
 
 def requeue_waiting(older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Queue again what never reached a worker (the broker was down); returns how many."""
-    cutoff = timezone.now() - older_than
-    count = 0
-    for message_id in Message.objects.filter(state=Message.State.QUEUED, created_at__lt=cutoff).values_list(
-            "pk", flat=True):
-        count += queue_sending(message_id)
-    return count
+    """Queue again what never reached a worker (the broker was down) and retries whose wait is over."""
+    now = timezone.now()
+    waiting = list(Message.objects.filter(state=Message.State.QUEUED, created_at__lt=now - older_than)
+                   .values_list("pk", flat=True))
+    waiting += [pk for pk, attempts, claimed in Message.objects.filter(state=Message.State.RETRY)
+                .values_list("pk", "attempts", "claimed_at")
+                if claimed is None or claimed + timedelta(seconds=retry_delay(attempts)) < now]
+    return sum(queue_sending(message_id) for message_id in waiting)

@@ -101,3 +101,18 @@ def test_failed_sends_are_retried_then_marked_failed(submitted, planning, settin
         deliver.apply(args=[message.pk])
     message.refresh_from_db()
     assert message.state == Message.State.FAILED and message.attempts == outbox.MAX_ATTEMPTS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_requeues_retries_whose_wait_is_over(submitted, planning, locmem, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(outbox, "send", lambda message: (_ for _ in ()).throw(OSError("down")))
+    workflow.return_report(submitted.pk, by=planning, expected_version=submitted.version, reason="x")
+    monkeypatch.undo()
+    assert outbox.requeue_waiting() == 0  # still waiting out its first minute
+    Message.objects.update(claimed_at=timezone.now() - timedelta(minutes=2))
+    assert outbox.requeue_waiting() == 1
+    assert Message.objects.get().state == Message.State.SENT and len(mail.outbox) == 1
