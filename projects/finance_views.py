@@ -1,7 +1,7 @@
 """Finance: the amount disbursed per project per quarter, beside the owner's own spent figure."""
 
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,15 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, WorkGroup
 from accounts.offices import current_office
-from plans.lib.thaidate import arabic_digits
 from plans.models import DisbursementTarget
+from reporting.excel import cells
 
 from . import workflow
 from .models import Disbursement, Project, QuarterlyReport
 from .report_views import _fiscal_year
 
 VIEWERS = (Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def _may_view(user) -> bool:
@@ -33,19 +32,13 @@ def _may_enter(user) -> bool:
 
 
 def parse_amount(text: str) -> Decimal | None:
-    """'12,500.50' or Thai digits; None for blank; ValueError for anything else."""
-    text = arabic_digits(text or "").replace(",", "").replace(" ", "").strip()
-    if not text:
+    """'12,500.50', Thai digits or a trailing บาท, as the Excel import reads money; None for blank."""
+    if not (text or "").strip():
         return None
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("not a number")) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(_("cannot be negative"))
-    if amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(_("at most 12 digits and 2 decimals"))
-    return amount
+        return cells.money(text)
+    except cells.CellError as error:
+        raise ValueError(str(error)) from None
 
 
 def _rows(office, fy, quarter, group_id):
@@ -143,7 +136,7 @@ def _save(request, office, fy, quarter, group_id) -> dict | None:
             amount = parse_amount(value)
             was = parse_amount(request.POST.get(f"was-{project.pk}", ""))
         except ValueError as error:
-            errors[key] = _("%(code)s: %(problem)s.") % {"code": project.code, "problem": error}
+            errors[key] = _("%(code)s: %(problem)s") % {"code": project.code, "problem": error}
             continue
         wanted[project.pk] = (project, amount, was)
     if errors:

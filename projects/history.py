@@ -37,8 +37,18 @@ def outside_changes(report_id: int):
     return ReportRevision.objects.filter(report_id=report_id).exclude(new_version=F("old_version") + 1)
 
 
+def _row(*, at, who, what, reason="", lines, old_state, new_state, outside=False) -> dict:
+    moved = old_state != new_state
+    return {"at": at, "who": who, "what": what, "reason": reason, "lines": lines, "outside": outside,
+            "from": STATE_LABELS.get(old_state, old_state) if moved else "",
+            "to": STATE_LABELS.get(new_state, new_state) if moved else ""}
+
+
 def describe(events, *, activities: dict, indicators: dict, revisions=()) -> list[dict]:
-    """``activities`` maps activity ids to their number, ``indicators`` target ids to indicator codes."""
+    """``activities`` maps activity ids to their number, ``indicators`` target ids to indicator codes.
+
+    Workflow events and changes made around the workflow come out as rows of one shape, oldest first.
+    """
     labels = _field_labels()
     rows = []
     for event in events:
@@ -58,20 +68,13 @@ def describe(events, *, activities: dict, indicators: dict, revisions=()) -> lis
             else:
                 label = labels.get(key, key)
             lines.append({"label": label, "old": old, "new": new})
-        moved = event.from_state != event.to_state
-        rows.append({
-            "event": event, "lines": lines,
-            "from": STATE_LABELS.get(event.from_state, event.from_state) if moved else "",
-            "to": STATE_LABELS.get(event.to_state, event.to_state) if moved else "",
-            "at": event.at,
-        })
+        rows.append(_row(at=event.at, who=event.actor.full_name if event.actor else "",
+                         what=event.get_action_display(), reason=event.reason, lines=lines,
+                         old_state=event.from_state, new_state=event.to_state))
     for revision in revisions:
-        rows.append({
-            "revision": revision, "at": revision.changed_at,
-            "lines": [{"label": labels.get(key, key), "old": old if old is not None else "",
-                       "new": new if new is not None else ""} for key, (old, new) in revision.changed_fields().items()],
-            "from": STATE_LABELS.get(revision.old_state, "") if revision.old_state != revision.new_state else "",
-            "to": STATE_LABELS.get(revision.new_state, "") if revision.old_state != revision.new_state else "",
-        })
+        lines = [{"label": labels.get(key, key), "old": old if old is not None else "",
+                  "new": new if new is not None else ""} for key, (old, new) in revision.changed_fields().items()]
+        rows.append(_row(at=revision.changed_at, who="", what=_("Changed directly in the database"), lines=lines,
+                         old_state=revision.old_state, new_state=revision.new_state, outside=True))
     rows.sort(key=lambda row: row["at"])
     return rows

@@ -67,12 +67,19 @@ def my_forms(request):
     return render(request, "projects/my_forms.html", {"fy": fy, "rows": rows, "today": today})
 
 
+def _blank_form(report) -> ProgressForm:
+    """The form with the report's lines (activities in order, indicator results), unbound."""
+    return ProgressForm(
+        report=report,
+        activity_lines=list(report.activity_progress.select_related("activity").order_by("activity__order")),
+        result_lines=list(report.indicator_results.select_related("target__indicator")))
+
+
 def _form_context(request, report, form=None, review=None, exception_form=None):
-    activity_lines = list(report.activity_progress.select_related("activity").order_by("activity__order"))
-    result_lines = list(report.indicator_results.select_related("target__indicator"))
+    form = form or _blank_form(report)
+    activity_lines, result_lines = form.activity_lines, form.result_lines
     can_edit = report.owner_may_edit and workflow.can_fill(request.user, report)
-    if form is None:
-        form = ProgressForm(report=report, activity_lines=activity_lines, result_lines=result_lines)
+    grants = workflow.can_grant_exception(request.user, report)
     activities, results = form.rows()
     disbursed = Disbursement.objects.filter(project_id=report.project_id, quarter_id=report.quarter_id).first()
     return {
@@ -95,10 +102,8 @@ def _form_context(request, report, form=None, review=None, exception_form=None):
         "my_exception": report.project.lock_exceptions.filter(quarter=report.quarter, user=request.user,
                                                               until__gte=timezone.localdate()).first(),
         "exceptions": (report.project.lock_exceptions.filter(quarter=report.quarter)
-                       .select_related("user", "granted_by") if workflow.can_grant_exception(request.user, report)
-                       else None),
-        "exception_form": exception_form or (ExceptionForm(project=report.project)
-                                             if workflow.can_grant_exception(request.user, report) else None),
+                       .select_related("user", "granted_by") if grants else None),
+        "exception_form": exception_form or (ExceptionForm(project=report.project) if grants else None),
     }
 
 
@@ -120,9 +125,9 @@ def report_form(request, pk: int, number: int):
 
 
 def _save_or_submit(request, report, action):
-    context = _form_context(request, report)
-    form = ProgressForm(request.POST, request.FILES, report=report, activity_lines=context["form"].activity_lines,
-                        result_lines=context["form"].result_lines, evidence_items=context["form"].evidence_items)
+    blank = _blank_form(report)
+    form = ProgressForm(request.POST, request.FILES, report=report, activity_lines=blank.activity_lines,
+                        result_lines=blank.result_lines, evidence_items=blank.evidence_items)
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: correct the fields marked in red."))
         return render(request, "projects/report_form.html", _form_context(request, report, form), status=400)

@@ -94,7 +94,8 @@ def mark_failed(message: Message, error: Exception) -> bool:
     """Record the error; True if it will be retried, False if it gave up."""
     final = message.attempts >= MAX_ATTEMPTS
     Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
-        state=Message.State.FAILED if final else Message.State.RETRY, last_error=f"{type(error).__name__}: {error}"[:2000])
+        state=Message.State.FAILED if final else Message.State.RETRY,
+        last_error=f"{type(error).__name__}: {error}"[:2000])
     return not final
 
 

@@ -105,12 +105,12 @@ def due_items(today: date) -> list[Item]:
     for quarter in _quarters_near(today):
         fy, office = quarter.fiscal_year, quarter.fiscal_year.office
         holidays = holiday_dates(office, quarter.end_date - timedelta(days=20), quarter.due_date + timedelta(days=40))
-        latest = {}
+        latest = {}  # audience → (day, rule): the most recent rule due now, per audience
         for rule in rules_for(fy):
             day = rule_day(rule, quarter, holidays)
-            if day <= today <= day + timedelta(days=CATCH_UP_DAYS):
-                if rule.audience not in latest or rule_day(latest[rule.audience], quarter, holidays) < day:
-                    latest[rule.audience] = rule
+            due_now = day <= today <= day + timedelta(days=CATCH_UP_DAYS)
+            if due_now and day > latest.get(rule.audience, (date.min,))[0]:
+                latest[rule.audience] = (day, rule)
         if not latest:
             continue
         projects = list(Project.objects.filter(fiscal_year=fy).exclude(status=Project.Status.CANCELLED)
@@ -119,7 +119,7 @@ def due_items(today: date) -> list[Item]:
         pending = [p for p in projects if p.pk not in reports or reports[p.pk].state in UNSENT]
         days_left = working_days_between(today, quarter.due_date, holidays)
         heads, planning = _people(office) if ReminderRule.Audience.ESCALATION in latest else ({}, [])
-        for audience, rule in latest.items():
+        for audience, (_day, rule) in latest.items():
             for project in pending:
                 if audience == ReminderRule.Audience.OWNER:
                     people = [u for u in project.owners.all() if u.is_active and u.email]

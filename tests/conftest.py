@@ -2,14 +2,16 @@
 
 import os
 import shutil
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
-
-from decimal import Decimal
 
 from accounts.models import Role
 from plans import services
 from plans.models import Indicator, PlanItem
+from projects import workflow
 from projects.models import Activity, Project
 
 from .factories import OfficeFactory, UserFactory, WorkGroupFactory
@@ -159,6 +161,17 @@ def make_project(fy, group, code, owners=(), **fields):
     project.owners.set(owners)
     Activity.objects.create(project=project, order=1, name="กิจกรรมที่ 1", quarters=[1, 2], budget=Decimal("50000"))
     return project
+
+
+def submit_q1(project, owner, when=datetime(2026, 1, 5, 9, tzinfo=ZoneInfo("Asia/Bangkok"))):
+    """The owner fills the project's Q1 form minimally (nothing spent, every activity done) and sends it
+    at ``when`` (inside the window by default). Projects with indicator targets need more than this."""
+    report = workflow.get_or_create_report(project, project.fiscal_year.quarters.get(number=1))
+    report = workflow.save_form(report.pk, by=owner, expected_version=report.version,
+                                fields={"spent_this_quarter": Decimal("0")},
+                                activities={line.pk: {"status": "done", "description": "เสร็จ"}
+                                            for line in report.activity_progress.all()}, results={})
+    return workflow.submit(report.pk, by=owner, expected_version=report.version, now=when)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Expected outcomes: 200/302 allowed, 403 seen but not allowed, 404 not even visib
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +14,8 @@ from django.urls import reverse
 from projects import workflow
 from projects.evidence import store
 from projects.models import QuarterlyReport, ReportEvidence
+
+from ..conftest import submit_q1
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 ROLES = ["owner", "other_owner", "group_head", "planning", "director", "finance", "committee", "administrator",
@@ -62,13 +63,7 @@ def put_in_state(project, state, users):
     report = workflow.get_or_create_report(project, quarter)
     if state == "draft":
         return report
-    owner = project.owners.get()
-    line = report.activity_progress.get()
-    report = workflow.save_form(report.pk, by=owner, expected_version=report.version,
-                                fields={"spent_this_quarter": Decimal("0")},
-                                activities={line.pk: {"status": "done", "description": "เสร็จ"}}, results={})
-    report = workflow.submit(report.pk, by=owner, expected_version=report.version,
-                             now=datetime(2026, 1, 5, 10, tzinfo=BANGKOK))
+    report = submit_q1(project, project.owners.get(), datetime(2026, 1, 5, 10, tzinfo=BANGKOK))
     if state in ("verified", "approved"):
         report = workflow.verify(report.pk, by=users["planning"], expected_version=report.version)
     if state == "approved":

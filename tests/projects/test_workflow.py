@@ -9,8 +9,6 @@ import pytest
 from projects import workflow
 from projects.models import ActivityProgress, Disbursement, QuarterlyReport, ReportEvent, ReportRevision
 
-from .conftest import make_project
-
 BKK = ZoneInfo("Asia/Bangkok")
 State = QuarterlyReport.State
 

@@ -1,8 +1,5 @@
 """Returning or reopening a form e-mails its owners once, after commit, in their language."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 from django.core import mail
 
@@ -11,16 +8,12 @@ from reminders import outbox
 from reminders.models import Message
 from reminders.tasks import deliver
 
+from ..conftest import submit_q1
+
 
 @pytest.fixture
-def submitted(own_project, owner, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 1, 5))
-    report = workflow.get_or_create_report(own_project, own_project.fiscal_year.quarters.get(number=1))
-    line = report.activity_progress.get()
-    report = workflow.save_form(report.pk, by=owner, expected_version=report.version,
-                                fields={"spent_this_quarter": Decimal("0")},
-                                activities={line.pk: {"status": "done", "description": "เสร็จ"}}, results={})
-    return workflow.submit(report.pk, by=owner, expected_version=report.version)
+def submitted(own_project, owner):
+    return submit_q1(own_project, owner)
 
 
 @pytest.fixture

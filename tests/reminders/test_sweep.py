@@ -1,9 +1,7 @@
 """The deadline sweep: the right people, on the right working days, exactly once, one e-mail each."""
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -14,10 +12,9 @@ from projects import workflow
 from reminders import sweep
 from reminders.models import Message, Reminder, ReminderRule
 
-from ..conftest import make_project
+from ..conftest import make_project, submit_q1
 from ..factories import UserFactory
 
-BKK = ZoneInfo("Asia/Bangkok")
 # FY 2569 Q1: ends Wed 31 Dec 2025; due Fri 9 Jan 2026 (1-2 Jan are days off).
 DUE = date(2026, 1, 9)
 
@@ -61,22 +58,11 @@ def test_each_owner_gets_one_mail_listing_their_forms_and_never_twice(projects, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sent_forms_stop_reminders_and_returned_ones_bring_the_reason(projects, owner, planning, monkeypatch):
-    a = projects["a"]
-    q1 = a.fiscal_year.quarters.get(number=1)
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kw: date(2026, 1, 5))
-    for project in (projects["a"], projects["b"]):
-        report = workflow.get_or_create_report(project, q1)
-        line = report.activity_progress.get()
-        report = workflow.save_form(report.pk, by=owner, expected_version=report.version,
-                                    fields={"spent_this_quarter": Decimal("0")},
-                                    activities={line.pk: {"status": "done", "description": "เสร็จ"}}, results={})
-        report = workflow.submit(report.pk, by=owner, expected_version=report.version,
-                                 now=datetime(2026, 1, 5, 9, tzinfo=BKK))
-    b = workflow.get_or_create_report(projects["b"], q1)
+def test_sent_forms_stop_reminders_and_returned_ones_bring_the_reason(projects, owner, planning):
+    submit_q1(projects["a"], owner)
+    b = submit_q1(projects["b"], owner)
     workflow.return_report(b.pk, by=planning, expected_version=b.version, reason="แนบหลักฐานเพิ่ม")
     mail.outbox.clear()
-    monkeypatch.undo()
     sweep.sweep(DUE)  # the due day
     mine = [m for m in mail.outbox if m.to == [owner.email]]
     assert len(mine) == 1
