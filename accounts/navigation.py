@@ -44,6 +44,10 @@ NAV_ITEMS = (
     NavItem(_("Fiscal years"), "plans:fiscal_year_list", "calendar3", menu=SETTINGS),
     NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", frozenset({Role.PLANNING, Role.ADMIN}),
             menu=SETTINGS),
+    NavItem(_("Reminder rules"), "reminders:rules_current", "alarm", frozenset({Role.PLANNING, Role.ADMIN}),
+            menu=SETTINGS),
+    NavItem(_("Mail log"), "reminders:log", "envelope-exclamation", frozenset({Role.ADMIN}), menu=SETTINGS),
+    NavItem(_("My e-mails"), "reminders:mine", "envelope", menu=SETTINGS),
     NavItem(_("Administration"), "admin:index", "gear", staff_only=True, menu=SETTINGS),
 )
 

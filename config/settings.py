@@ -212,6 +212,9 @@ CELERY_BEAT_SCHEDULE = {
     # Deadline reminders (each is recorded once, so running often is safe) and re-queuing of
     # e-mails that never reached a worker while Redis was down.
     "reminder-sweep": {"task": "reminders.tasks.run_sweep", "schedule": crontab(minute="5")},
+    # The weekly digest; keyed by ISO week, so a second run in the same week sends nothing.
+    "weekly-digest": {"task": "reminders.tasks.run_digest",
+                      "schedule": crontab(day_of_week="mon", hour="7", minute="30")},
 }
 
 # --- Caches ---------------------------------------------------------------

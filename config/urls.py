@@ -20,5 +20,6 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("projects/", include("projects.urls")),
     path("reporting/", include("reporting.urls")),
+    path("mail/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ worker) never both send it. If the broker is down the row simply waits for the n
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,6 +89,18 @@ class ReminderRule(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def description(self) -> str:
+        if self.anchor == self.Anchor.WINDOW:
+            return gettext("When the window opens")
+        if self.offset == 0:
+            return gettext("On the due date")
+        if self.offset < 0:
+            return ngettext("%(n)d working day before the due date", "%(n)d working days before the due date",
+                            -self.offset) % {"n": -self.offset}
+        return ngettext("%(n)d working day after the due date", "%(n)d working days after the due date",
+                        self.offset) % {"n": self.offset}
 
     @property
     def code(self) -> str:

@@ -99,8 +99,8 @@ def _people(office) -> tuple[dict, list]:
     return heads, planning
 
 
-def due_items(today: date) -> list[Item]:
-    """Everything that should be told today, whether or not it already was."""
+def form_items(today: date) -> list[Item]:
+    """Quarterly forms not sent, on the days the year's rules name."""
     items = []
     for quarter in _quarters_near(today):
         fy, office = quarter.fiscal_year, quarter.fiscal_year.office
@@ -128,6 +128,17 @@ def due_items(today: date) -> list[Item]:
                 for person in {p.pk: p for p in people}.values():
                     items.append(Item(person, project, quarter, reports.get(project.pk), rule, days_left))
     return items
+
+
+# Where reminders come from: each source returns today's items (anything with a unique ``key``, a
+# ``recipient`` and a ``rule``). Inspection actions nearing or past their due date join here as a
+# second source, so they share the once-only keys, the one-letter-per-person and the outbox.
+SOURCES = [form_items]
+
+
+def due_items(today: date) -> list[Item]:
+    """Everything that should be told today, whether or not it already was."""
+    return [item for source in SOURCES for item in source(today)]
 
 
 def _lock() -> None:

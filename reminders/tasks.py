@@ -27,3 +27,13 @@ def run_sweep() -> int:
     from . import sweep
 
     return len(sweep.sweep(timezone.localdate()))
+
+
+@shared_task
+def run_digest() -> int:
+    """Monday morning (beat): the weekly digest to planning staff and the director."""
+    from django.utils import timezone
+
+    from . import digest
+
+    return len(digest.send(timezone.localdate()))
