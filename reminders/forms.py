@@ -49,7 +49,7 @@ class BaseRuleFormSet(forms.BaseModelFormSet):
             raise ValidationError(_("Keep at least one rule. To stop reminders, untick “active” instead."))
 
 
-RuleFormSet = forms.modelformset_factory(ReminderRule, form=RuleForm, formset=BaseRuleFormSet, extra=2,
+RuleFormSet = forms.modelformset_factory(ReminderRule, form=RuleForm, formset=BaseRuleFormSet, extra=1,
                                          can_delete=True)
 
 

@@ -153,7 +153,7 @@ def rules(request, year: int):
     if not (may_edit or request.user.has_role(Role.DIRECTOR)):
         raise PermissionDenied(_("Reminder rules are set by planning staff and administrators."))
     rules_for(fy)  # a year without rules gets the defaults, shown here to edit
-    queryset = ReminderRule.objects.filter(fiscal_year=fy)
+    queryset = ReminderRule.objects.filter(fiscal_year=fy).order_by("-anchor", "offset", "audience")
     formset = RuleFormSet(queryset=queryset)
     if request.method == "POST":
         if not may_edit:
@@ -173,7 +173,7 @@ def rules(request, year: int):
     quarters = list(fy.quarters.order_by("number"))
     holidays = holiday_dates(office, fy.start, fy.end + timedelta(days=60))
     schedule = [{"rule": rule, "days": [rule_day(rule, q, holidays) for q in quarters]}
-                for rule in queryset.order_by("anchor", "offset", "audience")]
+                for rule in queryset]
     years = FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year")
     return render(request, "reminders/rules.html", {
         "fy": fy, "formset": formset, "may_edit": may_edit, "quarters": quarters, "schedule": schedule,
