@@ -253,7 +253,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step at INFO ("weasyprint.progress"); its warnings stay visible.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Upload limits (evidence files, workbooks).
@@ -261,6 +263,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TIDTAM_VERSION = "0.1.0"
+
+# Processes that render report sections in parallel (default: the number of cores, at most 4).
+TIDTAM_PDF_WORKERS = envint("TIDTAM_PDF_WORKERS", "0") or None
 
 # We lock per account on purpose (axes.W006 asks for the IP too): offices sit behind one NAT,
 # and an IP lock would shut a whole office out because of one person's typos.

@@ -1,0 +1,156 @@
+"""Copy and search of Thai text in our PDFs: a fixed Sarabun and exact glyph-to-text mapping.
+
+WeasyPrint maps each glyph to the text of its *cluster* the first time it meets it
+(WeasyPrint issue #2841). HarfBuzz's Thai shaper splits SARA AM (ำ) into NIKHAHIT + SARA AA
+and merges the cluster with the consonant and any tone mark, so whichever glyph is met first in
+such a cluster gets a wrong mapping for the whole PDF: การ comes out as กำร, or ทำ as ทา, and
+tone marks before ำ vanish (น้ำ → นา).
+
+The fix has two halves, both tested with ``pdftotext``:
+
+1. **The font** (``build_fonts``): our PDF copy of Sarabun has one more glyph, ``uni0E32.am``, an
+   exact copy of SARA AA, and one more GSUB rule appended to ``ccmp`` (so it runs last): SARA AA
+   right after a NIKHAHIT (or its tone-mark ligatures, or NIKHAHIT + tone) becomes
+   ``uni0E32.am``. The page looks exactly the same (a test compares pixels); the AA of ำ simply
+   has its own glyph id.
+2. **The mapping** (``install``): every Thai glyph is mapped from its name (``uni0E49`` → ้,
+   ``uni0E48.small`` → ่, ``uni0E4D0E49`` → ้), NIKHAHIT glyphs map to nothing, and
+   ``uni0E32.am`` maps to ำ. So ทำ = ท + "" + "ำ", น้ำ = น + "้" + "ำ": the text reads back as
+   typed. (A lone NIKHAHIT, which modern Thai does not use, reads back as nothing.)
+
+Regenerate the fonts with ``python -m reporting.pdf.fontfix`` after updating the vendored TTFs.
+"""
+
+import copy
+import hashlib
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+SOURCE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "sarabun" / "ttf"
+TARGET = Path(__file__).resolve().parent / "fonts"
+STYLES = ("Regular", "Bold", "Italic", "BoldItalic", "SemiBold")
+AA_OF_AM = "uni0E32.am"
+SARA_AM, NIKHAHIT = "\u0e33", "\u0e4d"
+TONES = ("uni0E48", "uni0E49", "uni0E4A", "uni0E4B")
+_THAI_NAME = re.compile(r"uni((?:0E[0-7][0-9A-F])+)(?:\..*)?")
+
+
+def build_font(source: Path, target: Path) -> None:
+    from fontTools.ttLib.tables import otTables as ot
+
+    font = TTFont(source)
+    order = font.getGlyphOrder()
+    font.setGlyphOrder(order + [AA_OF_AM])
+    font["glyf"].glyphs[AA_OF_AM] = copy.deepcopy(font["glyf"]["uni0E32"])
+    font["glyf"].glyphOrder = font.getGlyphOrder()
+    font["hmtx"].metrics[AA_OF_AM] = font["hmtx"].metrics["uni0E32"]
+    nikhahits = [name for name in order if name.startswith("uni0E4D")]
+    tones = [name for name in order if name.split(".")[0] in TONES]
+
+    def coverage(glyphs):
+        table = ot.Coverage()
+        table.glyphs = sorted(glyphs, key=font.getGlyphID)
+        return table
+
+    gsub = font["GSUB"].table
+    single = ot.Lookup()
+    single.LookupType, single.LookupFlag = 1, 0
+    substitution = ot.SingleSubst()
+    substitution.Format, substitution.mapping = 1, {"uni0E32": AA_OF_AM}
+    single.SubTable, single.SubTableCount = [substitution], 1
+    gsub.LookupList.Lookup.append(single)
+    single_index = len(gsub.LookupList.Lookup) - 1
+
+    chain = ot.Lookup()
+    chain.LookupType, chain.LookupFlag, chain.SubTable = 6, 0, []
+    for backtrack in ([nikhahits], [tones, nikhahits]):  # nearest glyph first
+        rule = ot.ChainContextSubst()
+        rule.Format = 3
+        rule.BacktrackGlyphCount, rule.BacktrackCoverage = len(backtrack), [coverage(g) for g in backtrack]
+        rule.InputGlyphCount, rule.InputCoverage = 1, [coverage(["uni0E32"])]
+        rule.LookAheadGlyphCount, rule.LookAheadCoverage = 0, []
+        record = ot.SubstLookupRecord()
+        record.SequenceIndex, record.LookupListIndex = 0, single_index
+        rule.SubstCount, rule.SubstLookupRecord = 1, [record]
+        chain.SubTable.append(rule)
+    chain.SubTableCount = len(chain.SubTable)
+    gsub.LookupList.Lookup.append(chain)
+    gsub.LookupList.LookupCount = len(gsub.LookupList.Lookup)
+    # HarfBuzz uses the first feature of a tag per language system, so the rule joins the font's
+    # own ccmp features; being the last lookup, it runs after the font's ligatures.
+    ccmp = [record for record in gsub.FeatureList.FeatureRecord if record.FeatureTag == "ccmp"]
+    if not ccmp:
+        raise ValueError(f"{source.name} has no ccmp feature")
+    for record in ccmp:
+        record.Feature.LookupListIndex.append(len(gsub.LookupList.Lookup) - 1)
+        record.Feature.LookupCount = len(record.Feature.LookupListIndex)
+    font.save(target)
+
+
+def build_fonts() -> list[Path]:
+    TARGET.mkdir(exist_ok=True)
+    built = []
+    for style in STYLES:
+        target = TARGET / f"Sarabun-{style}.ttf"
+        build_font(SOURCE / f"Sarabun-{style}.ttf", target)
+        built.append(target)
+    return built
+
+
+@lru_cache(maxsize=32)
+def _seeds(digest: str, content: bytes) -> dict[int, str]:
+    try:
+        order = TTFont(io.BytesIO(content), lazy=True).getGlyphOrder()
+    except Exception:  # not a font fontTools reads: leave WeasyPrint's own mapping
+        return {}
+    seeds = {}
+    for glyph_id, name in enumerate(order):
+        if name == AA_OF_AM:
+            seeds[glyph_id] = SARA_AM
+        elif match := _THAI_NAME.fullmatch(name):
+            hexes = match.group(1)
+            text = "".join(chr(int(hexes[i:i + 4], 16)) for i in range(0, len(hexes), 4))
+            seeds[glyph_id] = text.replace(NIKHAHIT, "")
+    return seeds
+
+
+class _Mapping(dict):
+    """WeasyPrint's glyph → text map, answering Thai glyphs from their names before it guesses."""
+
+    def __init__(self, seeds: dict[int, str]):
+        super().__init__()
+        self.seeds = seeds
+
+    def __contains__(self, glyph_id):
+        if dict.__contains__(self, glyph_id):
+            return True
+        if glyph_id in self.seeds:
+            self[glyph_id] = self.seeds[glyph_id]
+            return True
+        return False
+
+
+def install() -> None:
+    """Patch WeasyPrint's Font once so every font it embeds gets the exact Thai mapping."""
+    from weasyprint.pdf import fonts
+
+    if getattr(fonts.Font, "_tidtam_thai_mapping", False):
+        return
+    original = fonts.Font.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        content = bytes(self.file_content or b"")
+        self.to_unicode = _Mapping(_seeds(hashlib.sha1(content).hexdigest(), content) if content else {})
+
+    fonts.Font.__init__ = __init__
+    fonts.Font._tidtam_thai_mapping = True
+
+
+if __name__ == "__main__":
+    for path in build_fonts():
+        print(path)

@@ -1,0 +1,172 @@
+"""HTML → PDF with WeasyPrint, the Tidtam way: local files only, Sarabun embedded, Thai text that
+copies and searches right, sections rendered apart (in parallel) and merged, pages numbered after.
+
+WeasyPrint's time grows faster than the page count on long documents, so a report is a list of
+sections, each a small HTML document rendered on its own (in worker processes when the machine
+has more than one core), then merged with pypdf. Page numbers cannot be known while sections are
+rendered apart, so they are stamped afterwards from one cheap document of empty pages whose
+footers carry the numbers (Arabic or Thai digits), laid over the merged pages.
+"""
+
+import io
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+
+from . import fontfix
+
+log = logging.getLogger(__name__)
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+ALLOWED_ROOTS = (FONT_DIR, Path(settings.BASE_DIR) / "static")
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+def font_faces() -> str:
+    """@font-face rules for the fixed Sarabun (see fontfix)."""
+    faces = []
+    for style, weight, italic in (("Regular", 400, False), ("Italic", 400, True), ("SemiBold", 600, False),
+                                  ("Bold", 700, False), ("BoldItalic", 700, True)):
+        faces.append(f"@font-face {{ font-family: 'Sarabun'; font-weight: {weight}; "
+                     f"font-style: {'italic' if italic else 'normal'}; "
+                     f"src: url('{(FONT_DIR / f'Sarabun-{style}.ttf').as_uri()}') format('truetype'); }}")
+    return "\n".join(faces)
+
+
+def local_fetcher():
+    """A WeasyPrint URL fetcher that serves only our own font and static files (and data: URIs):
+    a report never reaches the network or reads anything else on the disk."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if not (path.is_file() and any(path.is_relative_to(root) for root in ALLOWED_ROOTS)):
+                    raise ValueError(f"not a local report resource: {url}")
+            elif parts.scheme != "data":
+                raise ValueError(f"reports fetch nothing from the network: {url}")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int] = field(default_factory=dict)  # element id → page index (0-based)
+
+
+def render(html: str) -> Rendered:
+    """One HTML document to PDF, with the page of each element id."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fontfix.install()
+    document = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=local_fetcher()).render(
+        font_config=FontConfiguration())
+    anchors = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    return Rendered(document.write_pdf(), len(document.pages), anchors)
+
+
+def _render_for_pool(html: str) -> Rendered:
+    return render(html)
+
+
+def workers() -> int:
+    wanted = getattr(settings, "TIDTAM_PDF_WORKERS", None)
+    if wanted is not None:
+        return max(1, int(wanted))
+    return max(1, min(4, (os.cpu_count() or 1)))
+
+
+def render_all(documents: list[str], *, progress=None) -> list[Rendered]:
+    """Render several HTML documents, in parallel processes when there is more than one core.
+
+    ``progress(done, total)`` is called as documents finish."""
+    total, results = len(documents), [None] * len(documents)
+    count = workers()
+    if count > 1 and total > 1 and not multiprocessing.current_process().daemon:
+        try:
+            context = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(max_workers=min(count, total), mp_context=context) as pool:
+                futures = {pool.submit(_render_for_pool, html): index for index, html in enumerate(documents)}
+                from concurrent.futures import as_completed
+
+                for done, future in enumerate(as_completed(futures), start=1):
+                    results[futures[future]] = future.result()
+                    if progress:
+                        progress(done, total)
+            return results
+        except (OSError, AssertionError) as error:  # no processes here (sandbox, daemon worker)
+            log.warning("rendering report sections in this process: %s", error)
+    for index, html in enumerate(documents):
+        results[index] = render(html)
+        if progress:
+            progress(index + 1, total)
+    return results
+
+
+NUMBERS_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>{faces}
+@page {{ size: A4; margin: 2cm 2cm 2cm 3cm;
+  @bottom-center {{ content: {content}; font-family: Sarabun; font-size: 14pt; }} }}
+@page :first {{ counter-reset: page {start}; }}
+@page blank {{ @bottom-center {{ content: none; }} }}
+body {{ margin: 0; }}
+div {{ page-break-after: always; height: 1px; }} div.blank {{ page: blank; }}
+</style></head><body>{pages}</body></html>"""
+
+
+def page_numbers(count: int, *, first: int = 1, style: str = "decimal", unnumbered=frozenset()) -> bytes:
+    """A PDF of ``count`` empty A4 pages whose footers read first, first+1, … in ``style`` (a CSS
+    counter style: decimal, thai, thai-alphabetic). Pages whose index is in ``unnumbered`` stay blank."""
+    fontfix.install()
+    from weasyprint import HTML
+
+    pages = "".join('<div class="blank"></div>' if index in unnumbered else "<div></div>" for index in range(count))
+    html = NUMBERS_PAGE.format(faces=font_faces(), content=f"counter(page, {style})", start=first, pages=pages)
+    return HTML(string=html, url_fetcher=local_fetcher()).write_pdf()
+
+
+def stamp(pdf: bytes, numbers: bytes) -> bytes:
+    """Lay the numbers' pages over ``pdf``'s pages, one for one."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    overlay = PdfReader(io.BytesIO(numbers))
+    for page, number in zip(writer.pages, overlay.pages):
+        page.merge_page(number, over=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def merge(parts: list[bytes], outline: list[tuple[str, int, int]] = (), metadata: dict | None = None) -> bytes:
+    """Concatenate PDFs; ``outline`` is (title, page index, level) for the bookmarks pane."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    parents = {}
+    for title, page, level in outline:
+        parents[level] = writer.add_outline_item(title, page, parent=parents.get(level - 1))
+    if metadata:
+        writer.add_metadata(metadata)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def thai_digits(text: str) -> str:
+    return text.translate(THAI_DIGITS)
