@@ -316,6 +316,7 @@ def quarter_overview(request):
     projects = (Project.objects.visible_to(request.user).filter(office=office, fiscal_year=fy)
                 .exclude(status=Project.Status.CANCELLED).select_related("group").order_by("group__order", "code"))
     reports = {r.project_id: r for r in QuarterlyReport.objects.filter(quarter=quarter, project__in=projects)}
+    group, show = request.GET.get("group", ""), request.GET.get("show", "")
     by_group = defaultdict(Counter)
     rows = []
     for project in projects:
@@ -328,11 +329,20 @@ def quarter_overview(request):
             counts[report.timeliness] += 1
         else:
             counts["missing"] += 1
-        rows.append({"project": project, "report": report, "sent": sent,
-                     "overdue": not sent and quarter is not None and quarter.due_date < today})
+        row = {"project": project, "report": report, "sent": sent,
+               "overdue": not sent and quarter is not None and quarter.due_date < today}
+        # The dashboard's cells link here with a group and what they count.
+        if group.isdigit() and project.group_id != int(group):
+            continue
+        if show in ("on_time", "late") and not (sent and report.timeliness == show):
+            continue
+        if show == "missing" and not row["overdue"]:
+            continue
+        rows.append(row)
     return render(request, "projects/quarter_overview.html", {
         "fy": fy, "quarters": quarters, "quarter": quarter, "rows": rows,
         "groups": sorted(by_group.items(), key=lambda item: item[0].order), "today": today,
+        "show": show, "group_id": group,
     })
 
 

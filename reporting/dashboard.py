@@ -1,0 +1,67 @@
+"""The fiscal-year dashboard: completeness and timeliness, budget against targets, indicators, overdue forms."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.models import WorkGroup
+from accounts.offices import current_office
+from plans.lib.fiscal import fiscal_year_of
+from plans.models import FiscalYear
+from plans.templatetags.thai import quarter_label
+
+from . import charts, figures
+
+OVERDUE_LISTED = 25
+
+
+def _choices(request):
+    office = current_office(request)
+    years = list(FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year"))
+    wanted = request.GET.get("fy", "")
+    fy = next((y for y in years if str(y.year) == wanted), None) or next(
+        (y for y in years if y.year == fiscal_year_of(timezone.localdate())), None) or (years[0] if years else None)
+    return office, years, fy
+
+
+def filters(request, fy):
+    """The quarter, group and basis asked for, each limited to what the viewer may see."""
+    from projects.models import Project
+
+    quarter = request.GET.get("q", "")
+    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else None
+    groups = WorkGroup.objects.filter(
+        pk__in=Project.objects.visible_to(request.user).filter(fiscal_year=fy).values("group")).order_by("order")
+    wanted = request.GET.get("group", "")
+    group = groups.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    return quarter, group, list(groups), figures.Basis.of(request.GET.get("basis"))
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    office, years, fy = _choices(request)
+    if fy is None:
+        return redirect("plans:fiscal_year_list")
+    quarter, group, groups, basis = filters(request, fy)
+    year = figures.year(fy, user=request.user, basis=basis, group=group, quarter=quarter)
+    labels = [quarter_label(q) for q in year.quarters]
+    budget_chart = charts.grouped_bars(
+        labels,
+        [(_("Disbursed (cumulative)"), "#0d6efd", [b.cumulative for b in year.budget_quarters]),
+         (_("Disbursement target (cumulative)"), "#adb5bd", [b.target_amount for b in year.budget_quarters])],
+        title=_("Budget disbursed against the cumulative target, by quarter (baht)"))
+    rows = [{"group": g, "cells": [(q, year.matrix[g][q.number]) for q in year.quarters]} for g in year.groups]
+    counts = year.indicator_counts
+    current = next((b for b in reversed(year.budget_quarters) if b.cumulative is not None), None)
+    query = {"fy": fy.year, "q": quarter or "", "group": group.pk if group else "", "basis": basis}
+    return render(request, "reporting/dashboard.html", {
+        "fy": fy, "years": years, "office": office, "year": year, "rows": rows, "groups": groups,
+        "group": group, "quarter": quarter, "basis": basis, "budget_chart": budget_chart,
+        "indicator_counts": [(key, counts.get(key, 0)) for key in ("met", "not_yet", "reported", "no_data")],
+        "overdue": year.overdue[:OVERDUE_LISTED], "overdue_count": len(year.overdue), "current": current,
+        "query": query, "project_count": len(year.projects),
+        "totals": [(q, year.totals[q.number]) for q in year.quarters],
+    })

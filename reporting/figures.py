@@ -1,0 +1,286 @@
+"""The year's figures, computed once for the dashboard, the annual report and the Excel compilations.
+
+Everything here reads a fixed number of queries whatever the number of projects: the projects in
+scope, their quarterly forms, indicator targets and results, activities and disbursements are
+each loaded in one query and put together in Python.
+
+Two bases for results (``Basis``): *approved* counts only forms the director approved; *submitted*
+counts every form that was sent (submitted, verified or approved). Completeness and timeliness do
+not depend on the basis; budget comes from finance's disbursement figures.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from plans.models import DisbursementTarget, Indicator, PlanItem
+from projects.models import (Activity, ActivityProgress, Disbursement, IndicatorResult, Project, ProjectIndicator,
+                             QuarterlyReport)
+
+State = QuarterlyReport.State
+ZERO = Decimal("0")
+
+
+class Basis:
+    APPROVED = "approved"
+    SUBMITTED = "submitted"
+    STATES = {APPROVED: (State.APPROVED,), SUBMITTED: (State.SUBMITTED, State.VERIFIED, State.APPROVED)}
+
+    @classmethod
+    def of(cls, value) -> str:
+        return value if value in cls.STATES else cls.SUBMITTED
+
+
+@dataclass
+class Cell:
+    """One group × quarter of the completeness matrix."""
+
+    projects: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0  # due date passed, never sent
+    not_due: int = 0  # not sent, due date still ahead
+
+    @property
+    def sent(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def percent_sent(self) -> int | None:
+        due = self.projects - self.not_due
+        return round(100 * self.sent / due) if due else None
+
+    @property
+    def level(self) -> str:
+        """A colour for the cell: ok (everything due was sent on time), late, missing, or wait."""
+        if self.missing:
+            return "missing"
+        if self.late:
+            return "late"
+        if self.sent:
+            return "ok"
+        return "wait"
+
+    def add(self, other: "Cell") -> None:
+        for name in ("projects", "on_time", "late", "missing", "not_due"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class BudgetQuarter:
+    number: int
+    disbursed: Decimal = ZERO
+    cumulative: Decimal | None = ZERO  # None: the quarter has not started
+    target_percent: Decimal | None = None
+    target_amount: Decimal | None = None
+
+
+@dataclass
+class IndicatorFigure:
+    indicator: Indicator
+    target: Decimal | None
+    result: Decimal | None
+    texts: list[str] = field(default_factory=list)
+    projects: list = field(default_factory=list)  # (project, ProjectIndicator, latest value or text)
+
+    @property
+    def status(self) -> str:
+        if self.indicator.is_qualitative:
+            return "reported" if self.texts else "no_data"
+        if self.result is None:
+            return "no_data"
+        if self.target is None:
+            return "reported"
+        return "met" if self.result >= self.target else "not_yet"
+
+
+@dataclass
+class ProjectFigure:
+    project: Project
+    reports: dict  # quarter number → QuarterlyReport
+    disbursed: dict  # quarter number → Decimal
+    spent: dict  # quarter number → Decimal (owner's figure, from counted forms)
+    targets: list  # (ProjectIndicator, latest value, latest text)
+    activities: list  # (Activity, latest progress {status, percent, description} or None)
+
+    @property
+    def budget(self) -> Decimal:
+        return self.project.total_budget
+
+    @property
+    def disbursed_total(self) -> Decimal:
+        return sum(self.disbursed.values(), ZERO)
+
+    @property
+    def latest(self) -> QuarterlyReport | None:
+        return self.reports[max(self.reports)] if self.reports else None
+
+
+@dataclass
+class Year:
+    fiscal_year: object
+    basis: str
+    today: date
+    quarters: list
+    groups: list
+    matrix: dict  # group → {quarter number → Cell}
+    totals: dict  # quarter number → Cell (all groups)
+    budget_total: Decimal
+    budget_by_group: list  # (group, allocated, disbursed)
+    budget_quarters: list[BudgetQuarter]
+    indicators: list[IndicatorFigure]
+    projects: list[ProjectFigure]
+    overdue: list  # (project, quarter, report or None)
+    by_source: list  # (label, count, budget)
+
+    @property
+    def indicator_counts(self) -> Counter:
+        return Counter(figure.status for figure in self.indicators)
+
+    @property
+    def disbursed_total(self) -> Decimal:
+        return sum((q.disbursed for q in self.budget_quarters), ZERO)
+
+
+def _latest(values: dict):
+    return values[max(values)] if values else None
+
+
+def _target_row(target, by_quarter: dict) -> tuple:
+    """(target, latest numeric result, latest text result) from {quarter: (value, text)}."""
+    values = {n: value for n, (value, _text) in by_quarter.items() if value is not None}
+    texts = {n: text for n, (_value, text) in by_quarter.items() if text}
+    return target, _latest(values), _latest(texts) or ""
+
+
+def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, quarter: int | None = None,
+         today: date | None = None) -> Year:
+    """The figures of a fiscal year as ``user`` may see them (everything when ``user`` is None),
+    optionally for one group; ``quarter`` limits results and budget to the quarters up to it."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    basis = Basis.of(basis)
+    counted = Basis.STATES[basis]
+    quarters = list(fiscal_year.quarters.order_by("number"))
+    last = quarter or 4
+    projects = Project.objects.filter(fiscal_year=fiscal_year).exclude(status=Project.Status.CANCELLED)
+    if user is not None:
+        projects = projects.visible_to(user)
+    if group is not None:
+        projects = projects.filter(group=group)
+    projects = list(projects.select_related("group").order_by("group__order", "group__code", "code"))
+    ids = [p.pk for p in projects]
+    reports = defaultdict(dict)
+    for report in QuarterlyReport.objects.filter(project_id__in=ids).select_related("quarter"):
+        reports[report.project_id][report.quarter.number] = report
+    disbursed = defaultdict(dict)
+    for row in Disbursement.objects.filter(project_id__in=ids).select_related("quarter"):
+        disbursed[row.project_id][row.quarter.number] = row.amount
+    targets = defaultdict(list)
+    for target in (ProjectIndicator.objects.filter(project_id__in=ids)
+                   .select_related("indicator__plan_item").order_by("indicator__order", "indicator__code")):
+        targets[target.project_id].append(target)
+    results = defaultdict(dict)  # target id → quarter → (value, text)
+    for result in (IndicatorResult.objects.filter(report__project_id__in=ids, report__state__in=counted,
+                                                  report__quarter__number__lte=last)
+                   .values("target_id", "report__quarter__number", "value", "text")):
+        results[result["target_id"]][result["report__quarter__number"]] = (result["value"], result["text"])
+    progress = defaultdict(dict)  # activity id → quarter → {status, percent, description}
+    for line in (ActivityProgress.objects.filter(report__project_id__in=ids, report__state__in=counted,
+                                                 report__quarter__number__lte=last)
+                 .values("activity_id", "report__quarter__number", "status", "percent", "description")):
+        progress[line["activity_id"]][line["report__quarter__number"]] = line
+    activities = defaultdict(list)
+    for activity in Activity.objects.filter(project_id__in=ids).order_by("order", "pk"):
+        activities[activity.project_id].append(activity)
+
+    groups, matrix, totals = [], {}, {q.number: Cell() for q in quarters}
+    overdue, figures = [], []
+    by_group_budget = defaultdict(lambda: [ZERO, ZERO])
+    sources = defaultdict(lambda: [0, ZERO])
+    for project in projects:
+        if project.group not in matrix:
+            groups.append(project.group)
+            matrix[project.group] = {q.number: Cell() for q in quarters}
+        mine = reports.get(project.pk, {})
+        for q in quarters:
+            cell = Cell(projects=1)
+            report = mine.get(q.number)
+            if report is not None and report.first_submitted_at is not None:
+                if report.timeliness == QuarterlyReport.Timeliness.LATE:
+                    cell.late = 1
+                else:
+                    cell.on_time = 1
+            elif q.due_date < today:
+                cell.missing = 1
+                overdue.append((project, q, report))
+            else:
+                cell.not_due = 1
+            matrix[project.group][q.number].add(cell)
+            totals[q.number].add(cell)
+        paid = {n: amount for n, amount in disbursed.get(project.pk, {}).items() if n <= last}
+        budget = project.total_budget
+        by_group_budget[project.group][0] += budget
+        by_group_budget[project.group][1] += sum(paid.values(), ZERO)
+        sources[project.get_source_display()][0] += 1
+        sources[project.get_source_display()][1] += budget
+        counted_reports = {n: r for n, r in mine.items() if r.state in counted and n <= last}
+        figures.append(ProjectFigure(
+            project=project, reports=counted_reports, disbursed=paid,
+            spent={n: r.spent_this_quarter for n, r in counted_reports.items() if r.spent_this_quarter is not None},
+            targets=[_target_row(t, results.get(t.pk, {})) for t in targets.get(project.pk, [])],
+            activities=[(a, _latest(progress.get(a.pk, {}))) for a in activities.get(project.pk, [])],
+        ))
+
+    budget_total = sum((p.total_budget for p in projects), ZERO)
+    overall = {t.quarter: t.cumulative_percent for t in DisbursementTarget.objects.filter(
+        fiscal_year=fiscal_year, budget_type=DisbursementTarget.BudgetType.OVERALL)}
+    budget_quarters, running = [], ZERO
+    for q in quarters:
+        amount = sum((f.disbursed.get(q.number, ZERO) for f in figures), ZERO) if q.number <= last else ZERO
+        running += amount
+        percent = overall.get(q.number)
+        started = q.number <= last and q.start_date <= today
+        budget_quarters.append(BudgetQuarter(
+            q.number, amount, running if started else None, percent,
+            (budget_total * percent / 100).quantize(Decimal("0.01")) if percent is not None else None))
+
+    overdue.sort(key=lambda row: (row[1].number, row[0].group.order, row[0].code))
+    return Year(
+        fiscal_year=fiscal_year, basis=basis, today=today, quarters=quarters, groups=groups, matrix=matrix,
+        totals=totals, budget_total=budget_total,
+        budget_by_group=[(g, *by_group_budget[g]) for g in groups],
+        budget_quarters=budget_quarters, indicators=_indicators(fiscal_year, figures), projects=figures,
+        overdue=overdue, by_source=[(label, n, amount) for label, (n, amount) in sources.items()],
+    )
+
+
+def _indicators(fiscal_year, figures: list[ProjectFigure]) -> list[IndicatorFigure]:
+    """Each plan indicator with a project target: its target and the result the projects report
+    (cumulative indicators add the projects' latest values up; the others take their mean)."""
+    found = defaultdict(list)
+    for figure in figures:
+        for target, value, text in figure.targets:
+            found[target.indicator_id].append((figure.project, target, value, text))
+    out = []
+    for indicator in (Indicator.objects.filter(fiscal_year=fiscal_year, pk__in=list(found))
+                      .select_related("plan_item").order_by("order", "code")):
+        rows = found[indicator.pk]
+        values = [value for _p, _t, value, _x in rows if value is not None]
+        result = None
+        if values:
+            result = sum(values, ZERO) if indicator.is_cumulative else (sum(values, ZERO) / len(values))
+            result = result.quantize(Decimal("0.01"))
+        out.append(IndicatorFigure(indicator=indicator, target=indicator.target_value, result=result,
+                                   texts=[text for *_rest, text in rows if text],
+                                   projects=[(p, t, v if v is not None else x) for p, t, v, x in rows]))
+    return out
+
+
+def strategies(fiscal_year) -> list[PlanItem]:
+    return list(PlanItem.objects.filter(fiscal_year=fiscal_year).order_by("kind", "order", "code")
+                .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order", "code"))))
