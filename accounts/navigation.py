@@ -37,6 +37,8 @@ NAV_ITEMS = (
             frozenset({Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN,
                        Role.CENTRAL}), menu=FOLLOW_UP),
     NavItem(_("My forms"), "projects:my_forms", "ui-checks", frozenset({Role.OWNER, Role.GROUP_HEAD})),
+    NavItem(_("Annual report"), "reporting:annual_list", "file-earmark-pdf",
+            frozenset({Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL}), menu=FOLLOW_UP),
     NavItem(_("Review"), "projects:review_queue", "clipboard-check", frozenset({Role.PLANNING}), menu=FOLLOW_UP),
     NavItem(_("Approvals"), "projects:approval_queue", "patch-check", frozenset({Role.DIRECTOR}), menu=FOLLOW_UP),
     NavItem(_("Quarter overview"), "projects:quarter_overview", "grid-3x3",

@@ -62,3 +62,39 @@ def generate_office(code: str = "BENCH", projects: int = 2000, activities_per_pr
         batch_size=2000,
     )
     return office, fy, planner
+
+
+def generate_reports(fy, quarters=(1, 2)):
+    """Approved quarterly forms with progress, indicator results, problems, and finance's disbursements."""
+    from django.utils import timezone
+
+    from projects.models import (Activity, ActivityProgress, Disbursement, IndicatorResult, Project,
+                                 ProjectIndicator, QuarterlyReport)
+
+    rng = random.Random(7)
+    projects = list(Project.objects.filter(fiscal_year=fy))
+    QuarterlyReport.objects.filter(project__fiscal_year=fy).delete()
+    Disbursement.objects.filter(project__fiscal_year=fy).delete()
+    now = timezone.now()
+    for number in quarters:
+        quarter = fy.quarters.get(number=number)
+        reports = QuarterlyReport.objects.bulk_create([
+            QuarterlyReport(project=p, quarter=quarter, state="approved", timeliness=rng.choice(["on_time", "late"]),
+                            first_submitted_at=now, submitted_at=now, verified_at=now, approved_at=now,
+                            spent_this_quarter=Decimal(rng.randrange(1000, 90000)),
+                            outputs="ครูและบุคลากรได้รับการพัฒนาตามแผน " * 2,
+                            outcomes="สถานศึกษานำความรู้ไปใช้ในการจัดการเรียนรู้",
+                            problems="งบประมาณได้รับจัดสรรล่าช้า ทำให้ต้องเลื่อนกิจกรรมบางส่วน",
+                            suggestions="ควรจัดสรรงบประมาณให้เร็วขึ้นและลดขั้นตอนการเบิกจ่าย")
+            for p in projects], batch_size=1000)
+        by_project = {r.project_id: r for r in reports}
+        ActivityProgress.objects.bulk_create([
+            ActivityProgress(report=by_project[a.project_id], activity=a, status="done", percent=100,
+                             description="ดำเนินการแล้วเสร็จตามแผน มีผู้เข้าร่วม 45 คน")
+            for a in Activity.objects.filter(project__in=projects)], batch_size=2000)
+        IndicatorResult.objects.bulk_create([
+            IndicatorResult(report=by_project[t.project_id], target=t, value=Decimal(rng.randrange(50, 100)))
+            for t in ProjectIndicator.objects.filter(project__in=projects)], batch_size=2000)
+        Disbursement.objects.bulk_create([
+            Disbursement(project=p, quarter=quarter, amount=Decimal(rng.randrange(1000, 90000)))
+            for p in projects], batch_size=2000)

@@ -1,5 +1,7 @@
 """The fiscal-year dashboard: completeness and timeliness, budget against targets, indicators, overdue forms."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -62,6 +64,28 @@ def dashboard(request):
         "group": group, "quarter": quarter, "basis": basis, "budget_chart": budget_chart,
         "indicator_counts": [(key, counts.get(key, 0)) for key in ("met", "not_yet", "reported", "no_data")],
         "overdue": year.overdue[:OVERDUE_LISTED], "overdue_count": len(year.overdue), "current": current,
-        "query": query, "project_count": len(year.projects),
+        "query": query, "query_string": urlencode({k: v for k, v in query.items() if v}),
+        "project_count": len(year.projects),
         "totals": [(q, year.totals[q.number]) for q in year.quarters],
     })
+
+
+@login_required
+@require_safe
+def export(request, kind: str):
+    """The dashboard's Excel compilations, for what the viewer sees with the same filters."""
+    from django.http import Http404
+
+    from .excel.compile import EXPORTS
+    from .views import _xlsx_response
+
+    if kind not in EXPORTS:
+        raise Http404
+    office, years, fy = _choices(request)
+    if fy is None:
+        raise Http404
+    quarter, group, groups, basis = filters(request, fy)
+    year = figures.year(fy, user=request.user, basis=basis, group=group, quarter=None if kind == "progress" else quarter)
+    workbook = EXPORTS[kind](year, quarter) if kind == "progress" else EXPORTS[kind](year)
+    suffix = f"-q{quarter}" if quarter else ""
+    return _xlsx_response(workbook, f"tidtam-{kind}-{fy.year}{suffix}.xlsx")

@@ -100,11 +100,12 @@ class IndicatorFigure:
 @dataclass
 class ProjectFigure:
     project: Project
-    reports: dict  # quarter number → QuarterlyReport
+    reports: dict  # quarter number → QuarterlyReport counted on the chosen basis
     disbursed: dict  # quarter number → Decimal
     spent: dict  # quarter number → Decimal (owner's figure, from counted forms)
     targets: list  # (ProjectIndicator, latest value, latest text)
     activities: list  # (Activity, latest progress {status, percent, description} or None)
+    all_reports: dict = field(default_factory=dict)  # quarter number → every form, whatever its state
 
     @property
     def budget(self) -> Decimal:
@@ -234,6 +235,7 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
             spent={n: r.spent_this_quarter for n, r in counted_reports.items() if r.spent_this_quarter is not None},
             targets=[_target_row(t, results.get(t.pk, {})) for t in targets.get(project.pk, [])],
             activities=[(a, _latest(progress.get(a.pk, {}))) for a in activities.get(project.pk, [])],
+            all_reports=mine,
         ))
 
     budget_total = sum((p.total_budget for p in projects), ZERO)

@@ -1,11 +1,18 @@
 from django.urls import path
 
-from . import dashboard, views
+from . import annual_views, dashboard, views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("export/<slug:kind>.xlsx", dashboard.export, name="export"),
+    path("annual/", annual_views.annual_list, name="annual_list"),
+    path("annual/generate/", annual_views.annual_generate, name="annual_generate"),
+    path("annual/<int:pk>/", annual_views.annual_detail, name="annual_detail"),
+    path("annual/<int:pk>/decide/", annual_views.annual_decide, name="annual_decide"),
+    path("annual/<int:pk>/retry/", annual_views.annual_retry, name="annual_retry"),
+    path("annual/<int:pk>/report.pdf", annual_views.annual_download, name="annual_download"),
     path("plan/<int:year>/import/", views.plan_import, name="plan_import"),
     path("plan/<int:year>/template.xlsx", views.plan_template, name="plan_template"),
     path("plan/<int:year>/export.xlsx", views.plan_export, name="plan_export"),

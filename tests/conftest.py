@@ -40,10 +40,10 @@ def _fast_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _evidence_storage(settings, tmp_path):
-    """Evidence files go to a temporary folder, never to var/."""
-    settings.STORAGES = {**settings.STORAGES, "evidence": {
+    """Evidence files and report PDFs go to a temporary folder, never to var/."""
+    settings.STORAGES = {**settings.STORAGES, **{name: {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tmp_path / "evidence", "base_url": "/no-public-url/"}}}
+        "OPTIONS": {"location": tmp_path / name, "base_url": "/no-public-url/"}} for name in ("evidence", "reports")}}
 
 
 @pytest.fixture

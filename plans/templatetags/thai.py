@@ -11,7 +11,7 @@
     {{ value|thaidigits }}        ๒๕๖๙
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
@@ -124,3 +124,16 @@ def weekday_abbr(day):
     if _language() == "en":
         return day.strftime("%a")
     return thaidate_lib.WEEKDAYS_SHORT[day.weekday()]
+
+
+@register.filter
+def thaidate_iso(value, arg=None):
+    """A date kept as ISO text (report snapshots) in Thai form."""
+    if not value:
+        return ""
+    return thaidate(date.fromisoformat(str(value)[:10]), arg)
+
+
+@register.filter
+def get_key(mapping, key):
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

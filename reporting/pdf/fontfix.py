@@ -134,8 +134,35 @@ class _Mapping(dict):
         return False
 
 
+# Marks nudged sideways by less than this share of the em are drawn exactly over their base.
+MARK_NUDGE_EM = 0.06
+
+
+def _settle_marks(textbox) -> None:
+    """Zero-advance marks (Thai vowels above and below, tone marks) that the font nudges by a hair
+    are put back at the pen position. The nudge (≤ 6 % of the em, e.g. 9/1000 em in Sarabun Bold)
+    cannot be seen, but text extraction places characters by position: a mark nudged past its base
+    reads back on the next line (ปฏิบต / ั ิ), and two marks nudged in opposite order swap (ที่ → ท่ี)."""
+    from weasyprint.text.ffi import ffi, pango
+
+    # draw_first_line sets this first, which lays the text out again; set it now so it stays laid out.
+    pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
+    limit = MARK_NUDGE_EM * textbox.style["font_size"] * 1024  # Pango units
+    line, _index = textbox.pango_layout.get_first_line()
+    run = line.runs[0] if line.runs != ffi.NULL else ffi.NULL
+    while run != ffi.NULL:
+        glyphs = run.data.glyphs
+        for index in range(glyphs.num_glyphs):
+            geometry = glyphs.glyphs[index].geometry
+            if geometry.width == 0 and geometry.x_offset and abs(geometry.x_offset) <= limit:
+                geometry.x_offset = 0
+        run = run.next
+
+
 def install() -> None:
-    """Patch WeasyPrint's Font once so every font it embeds gets the exact Thai mapping."""
+    """Patch WeasyPrint once: every font it embeds gets the exact Thai mapping, and marks are
+    drawn where text extraction expects them (see ``_settle_marks``)."""
+    from weasyprint.draw import text as draw_text
     from weasyprint.pdf import fonts
 
     if getattr(fonts.Font, "_tidtam_thai_mapping", False):
@@ -147,8 +174,18 @@ def install() -> None:
         content = bytes(self.file_content or b"")
         self.to_unicode = _Mapping(_seeds(hashlib.sha1(content).hexdigest(), content) if content else {})
 
+    draw_first_line = draw_text.draw_first_line
+
+    def draw_first_line_settled(stream, textbox, *args, **kwargs):
+        try:
+            _settle_marks(textbox)
+        except Exception:  # never let the extraction fix break a report
+            pass
+        return draw_first_line(stream, textbox, *args, **kwargs)
+
     fonts.Font.__init__ = __init__
     fonts.Font._tidtam_thai_mapping = True
+    draw_text.draw_first_line = draw_first_line_settled
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ import io
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -98,17 +99,16 @@ def render_all(documents: list[str], *, progress=None) -> list[Rendered]:
     count = workers()
     if count > 1 and total > 1 and not multiprocessing.current_process().daemon:
         try:
-            context = multiprocessing.get_context("forkserver")
+            # fork: the children inherit the loaded fonts and settings and only run WeasyPrint.
+            context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=min(count, total), mp_context=context) as pool:
                 futures = {pool.submit(_render_for_pool, html): index for index, html in enumerate(documents)}
-                from concurrent.futures import as_completed
-
                 for done, future in enumerate(as_completed(futures), start=1):
                     results[futures[future]] = future.result()
                     if progress:
                         progress(done, total)
             return results
-        except (OSError, AssertionError) as error:  # no processes here (sandbox, daemon worker)
+        except (OSError, AssertionError, BrokenProcessPool) as error:  # no processes here (sandbox, daemon)
             log.warning("rendering report sections in this process: %s", error)
     for index, html in enumerate(documents):
         results[index] = render(html)
@@ -117,24 +117,28 @@ def render_all(documents: list[str], *, progress=None) -> list[Rendered]:
     return results
 
 
+# Thai official documents number pages at the top centre, "- ๒ -"; front matter uses Thai letters.
+PAGE_MARGINS = "2.5cm 2cm 2cm 3cm"  # top right bottom left (ระเบียบงานสารบรรณ)
 NUMBERS_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>{faces}
-@page {{ size: A4; margin: 2cm 2cm 2cm 3cm;
-  @bottom-center {{ content: {content}; font-family: Sarabun; font-size: 14pt; }} }}
+@counter-style thai-letters {{ system: alphabetic; symbols: ก ข ค ง จ ฉ ช ซ ฌ ญ ฎ ฏ ฐ ฑ ฒ ณ ด ต ถ ท; }}
+@page {{ size: A4; margin: {margins};
+  @top-center {{ content: "- " counter(page, {style}) " -"; font-family: Sarabun; font-size: 12pt;
+                vertical-align: bottom; padding-bottom: 0.6cm; }} }}
 @page :first {{ counter-reset: page {start}; }}
-@page blank {{ @bottom-center {{ content: none; }} }}
+@page blank {{ @top-center {{ content: none; }} }}
 body {{ margin: 0; }}
 div {{ page-break-after: always; height: 1px; }} div.blank {{ page: blank; }}
 </style></head><body>{pages}</body></html>"""
 
 
 def page_numbers(count: int, *, first: int = 1, style: str = "decimal", unnumbered=frozenset()) -> bytes:
-    """A PDF of ``count`` empty A4 pages whose footers read first, first+1, … in ``style`` (a CSS
-    counter style: decimal, thai, thai-alphabetic). Pages whose index is in ``unnumbered`` stay blank."""
+    """A PDF of ``count`` empty A4 pages whose headers read - first -, - first+1 -, … in ``style`` (a CSS
+    counter style: decimal, thai, or thai-letters ก ข ค). Pages whose index is in ``unnumbered`` stay blank."""
     fontfix.install()
     from weasyprint import HTML
 
     pages = "".join('<div class="blank"></div>' if index in unnumbered else "<div></div>" for index in range(count))
-    html = NUMBERS_PAGE.format(faces=font_faces(), content=f"counter(page, {style})", start=first, pages=pages)
+    html = NUMBERS_PAGE.format(faces=font_faces(), style=style, start=first, pages=pages, margins=PAGE_MARGINS)
     return HTML(string=html, url_fetcher=local_fetcher()).write_pdf()
 
 

@@ -12,12 +12,15 @@ from ..conftest import need
 SENTENCE = "การดำเนินงานตามแผนปฏิบัติการประจำปีงบประมาณ น้ำ ค่ำ ซ้ำ กำหนด สำนักงาน"
 
 
-def page(body: str, font_dir=None) -> str:
+MARKS = "ที่นี่ ผู้อำนวยการ ปัญหา อุปสรรค ปี่ ฟื้น ป้อง ญี่ปุ่น ฎีกา ฐานข้อมูล"
+
+
+def page(body: str, font_dir=None, style="") -> str:
     faces = render.font_faces() if font_dir is None else render.font_faces().replace(
         render.FONT_DIR.as_uri(), font_dir.as_uri())
     return (f"<!doctype html><html><head><meta charset='utf-8'><style>{faces}"
-            f"@page {{ size: A4; margin: 2cm }} body {{ font-family: Sarabun; font-size: 16pt }}</style></head>"
-            f"<body>{body}</body></html>")
+            f"@page {{ size: A4; margin: 2cm }} body {{ font-family: Sarabun; font-size: 16pt; {style} }}"
+            f"</style></head><body>{body}</body></html>")
 
 
 def text_of(pdf: bytes, tmp_path, first=1, last=None) -> str:
@@ -33,6 +36,14 @@ def test_thai_text_reads_back_exactly_as_typed(tmp_path):
     pdf = render.render(page(f"<p>{SENTENCE}</p><p>ทำ การ นำ</p>")).pdf
     words = text_of(pdf, tmp_path).split()
     assert words == SENTENCE.split() + ["ทำ", "การ", "นำ"]
+
+
+@pytest.mark.parametrize("style", ["font-weight: 700", "font-weight: 600", "font-style: italic",
+                                   "font-weight: 700; font-style: italic; font-size: 22pt", "font-size: 12pt"])
+def test_marks_read_back_in_order_in_every_weight_and_size(tmp_path, style):
+    # Sarabun Bold nudges marks by 9/1000 em; extraction would put them on the next line (ปฏิบต / ั ิ).
+    pdf = render.render(page(f"<p>{SENTENCE} {MARKS}</p>", style=style)).pdf
+    assert "".join(text_of(pdf, tmp_path).split()) == "".join(f"{SENTENCE} {MARKS}".split())
 
 
 def test_without_the_fix_the_same_text_reads_back_wrong(tmp_path):

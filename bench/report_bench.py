@@ -1,0 +1,73 @@
+"""Reporting benchmarks: dashboard time and queries, annual report build time / pages / memory, Excel export.
+
+    .venv/bin/python bench/report_bench.py                  # 300 and 2,000 projects
+    .venv/bin/python bench/report_bench.py --projects 300   # one size only
+
+Figures are printed, nothing is asserted (query counts are asserted in tests).
+"""
+
+import argparse
+import resource
+import statistics
+import time
+
+from _setup import django_setup
+
+
+def peak_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its (finished) children, in MB."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, action="append")
+    parser.add_argument("--audience", default="obec")
+    args = parser.parse_args()
+    django_setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from generate import generate_office, generate_reports
+    from reporting import annual, figures
+
+    settings.ALLOWED_HOSTS = ["*"]
+    print(f"PDF worker processes: {annual.render.workers()}")
+    for size in args.projects or [300, 2000]:
+        office, fy, planner = generate_office(f"B{size}", projects=size)
+        generate_reports(fy)
+        client = Client()
+        client.force_login(planner)
+        client.get("/reporting/", {"fy": fy.year})  # warm up
+        timings, queries = [], 0
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get("/reporting/", {"fy": fy.year})
+                timings.append(time.perf_counter() - started)
+            queries = len(captured)
+        assert response.status_code == 200
+        print(f"{size} projects · dashboard: median {statistics.median(timings) * 1000:.0f} ms, {queries} queries")
+        started = time.perf_counter()
+        data = annual.snapshot(fy, args.audience, basis=figures.Basis.APPROVED)
+        snap = time.perf_counter() - started
+        built = annual.build(data)
+        self_mb, children_mb = peak_mb()
+        print(f"{size} projects · annual report ({args.audience}): snapshot {snap:.1f} s, build {built.seconds:.1f} s, "
+              f"{built.pages} pages; peak memory {self_mb:.0f} MB (this process), {children_mb:.0f} MB "
+              f"(largest render process)")
+        try:
+            from reporting.excel import compile as compilations
+        except ImportError:
+            continue
+        for name, fn in compilations.EXPORTS.items():
+            started = time.perf_counter()
+            fn(figures.year(fy, basis=figures.Basis.SUBMITTED)).save("/dev/null")
+            print(f"{size} projects · Excel {name}: {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

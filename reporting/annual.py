@@ -1,0 +1,228 @@
+"""The annual summary report: one content model, an edition per audience, built as a Thai official PDF.
+
+``snapshot()`` freezes the year's figures into plain JSON (what an approved edition keeps for
+ever); ``build()`` turns a snapshot into the PDF: front matter (cover, foreword, contents) and
+body sections, each section a small HTML document rendered on its own — in parallel — then
+merged, numbered and given bookmarks. Long parts are cut into bounded documents (projects come
+in chunks) because WeasyPrint slows down faster than the page count grows.
+"""
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.models import Role, User
+from plans.lib import thaidate
+from plans.models import PlanItem
+
+from . import charts, figures
+from .models import Audience
+from .pdf import render
+
+PROJECTS_PER_DOCUMENT = 12
+
+AUDIENCES = {
+    Audience.PEC: {
+        "name": "คณะกรรมการศึกษาธิการจังหวัด (กศจ.)",
+        "addressee": "ประธานคณะกรรมการศึกษาธิการจังหวัด",
+        "sections": ["overview", "results", "budget", "problems"],
+    },
+    Audience.KTPN: {
+        "name": "คณะกรรมการติดตาม ตรวจสอบ ประเมินผล และนิเทศการศึกษา (ก.ต.ป.น.)",
+        "addressee": "ประธานคณะกรรมการติดตาม ตรวจสอบ ประเมินผล และนิเทศการศึกษา",
+        "sections": ["overview", "results", "projects", "budget", "problems"],
+    },
+    Audience.OBEC: {
+        "name": "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน (สพฐ.)",
+        "addressee": "เลขาธิการคณะกรรมการการศึกษาขั้นพื้นฐาน",
+        "sections": ["overview", "results", "projects", "budget", "problems"],
+    },
+}
+TITLES = {
+    "overview": "ภาพรวมแผนปฏิบัติการประจำปี",
+    "results": "ผลการดำเนินงานตามกลยุทธ์และตัวชี้วัด",
+    "projects": "สรุปผลการดำเนินงานรายโครงการ",
+    "budget": "การเบิกจ่ายงบประมาณเทียบกับเป้าหมาย",
+    "problems": "ปัญหา อุปสรรค และข้อเสนอแนะ",
+}
+STATUS_TH = {"met": "บรรลุ", "not_yet": "ยังไม่บรรลุ", "reported": "รายงานแล้ว", "no_data": "ยังไม่มีข้อมูล"}
+ACTIVITY_TH = {"not_started": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว",
+               "cancelled": "ยกเลิก", "postponed": "เลื่อน"}
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def snapshot(fiscal_year, audience: str, *, basis: str = figures.Basis.APPROVED, today: date | None = None) -> dict:
+    """Everything the edition shows, as JSON: built once, kept with the edition."""
+    today = today or timezone.localdate()
+    year = figures.year(fiscal_year, basis=basis, today=today)
+    office = fiscal_year.office
+    director = (User.objects.filter(office=office, is_active=True, role_assignments__role=Role.DIRECTOR)
+                .order_by("pk").first())
+    indicators = {f.indicator.pk: f for f in year.indicators}
+    strategies = []
+    for item in (PlanItem.objects.filter(fiscal_year=fiscal_year, indicators__isnull=False).distinct()
+                 .order_by("kind", "order", "code")):
+        rows = [indicators[i.pk] for i in item.indicators.order_by("order", "code") if i.pk in indicators]
+        if rows:
+            strategies.append({"code": item.code, "name": item.name, "kind": item.get_kind_display(), "indicators": [
+                {"code": f.indicator.code, "name": f.indicator.name, "unit": f.indicator.unit,
+                 "target": _money(f.target), "result": _money(f.result), "status": f.status,
+                 "qualitative": f.indicator.is_qualitative, "texts": f.texts[:3]} for f in rows]})
+    projects, problems = [], []
+    for figure in year.projects:
+        project = figure.project
+        latest = figure.latest
+        projects.append({
+            "code": project.code, "name": project.name, "group": project.group.name,
+            "source": project.get_source_display(), "objectives": project.objectives,
+            "budget": _money(figure.budget), "disbursed": _money(figure.disbursed_total),
+            "disbursed_by_quarter": {str(n): _money(v) for n, v in sorted(figure.disbursed.items())},
+            "activities": [{"name": a.name, "status": (p or {}).get("status", ""), "percent": (p or {}).get("percent"),
+                            "description": (p or {}).get("description", "")} for a, p in figure.activities],
+            "indicators": [{"name": f"{t.indicator.code} {t.indicator.name}", "unit": t.indicator.unit,
+                            "target": _money(t.target_value) or t.target_text, "result": _money(value) or text}
+                           for t, value, text in figure.targets],
+            "outputs": latest.outputs if latest else "", "outcomes": latest.outcomes if latest else "",
+            "problems": latest.problems if latest else "", "suggestions": latest.suggestions if latest else "",
+            "reported_quarter": max(figure.reports) if figure.reports else None,
+        })
+        if latest and (latest.problems or latest.suggestions):
+            problems.append({"project": f"{project.code} {project.name}", "problems": latest.problems,
+                             "suggestions": latest.suggestions})
+    return {
+        "version": 1, "audience": audience, "basis": year.basis, "today": today.isoformat(),
+        "office": {"name": office.name, "code": office.code},
+        "fiscal_year": fiscal_year.year,
+        "director": director.full_name if director else "",
+        "totals": {"projects": len(year.projects), "budget": _money(year.budget_total),
+                   "disbursed": _money(year.disbursed_total)},
+        "by_source": [{"label": label, "projects": n, "budget": _money(amount)} for label, n, amount in year.by_source],
+        "by_group": [{"name": g.name, "budget": _money(a), "disbursed": _money(p)} for g, a, p in year.budget_by_group],
+        "quarters": [{"number": q.number, "due": q.due_date.isoformat(), "projects": year.totals[q.number].projects,
+                      "on_time": year.totals[q.number].on_time, "late": year.totals[q.number].late,
+                      "missing": year.totals[q.number].missing} for q in year.quarters],
+        "budget_quarters": [{"number": b.number, "disbursed": _money(b.disbursed), "cumulative": _money(b.cumulative),
+                             "target_percent": _money(b.target_percent), "target": _money(b.target_amount)}
+                            for b in year.budget_quarters],
+        "indicator_counts": dict(year.indicator_counts),
+        "strategies": strategies, "projects": projects, "problems": problems,
+    }
+
+
+# ------------------------------------------------------------------------------------------ rendering
+
+_TEXT = re.compile(r"(<style.*?</style>|<[^>]+>|&#?\w+;)", re.S)
+
+
+def thai_digits_html(html: str) -> str:
+    """Arabic digits → Thai digits in the text of an HTML document (not in tags, styles or entities)."""
+    return "".join(part if index % 2 else render.thai_digits(part) for index, part in enumerate(_TEXT.split(html)))
+
+
+@dataclass
+class Part:
+    key: str
+    title: str
+    html: str
+    anchors: list  # (anchor id, title) to list in the contents and bookmarks
+
+
+def _context(data: dict, thai_digits: bool) -> dict:
+    audience = AUDIENCES[data["audience"]]
+    return {"data": data, "audience": audience, "titles": TITLES, "status_th": STATUS_TH, "activity_th": ACTIVITY_TH,
+            "faces": render.font_faces(), "thai_digits": thai_digits,
+            "today": date.fromisoformat(data["today"]), "D": Decimal}
+
+
+def _document(template: str, context: dict) -> str:
+    with translation.override("th"):
+        html = render_to_string(f"reporting/annual/{template}.html", context)
+    return thai_digits_html(html) if context["thai_digits"] else html
+
+
+def body_parts(data: dict, thai_digits: bool) -> list[Part]:
+    context = _context(data, thai_digits)
+    sections = AUDIENCES[data["audience"]]["sections"]
+    parts, number = [], 0
+    for key in sections:
+        number += 1
+        title = f"ส่วนที่ {number} {TITLES[key]}"
+        if key == "projects":
+            chunks = [data["projects"][i:i + PROJECTS_PER_DOCUMENT]
+                      for i in range(0, len(data["projects"]), PROJECTS_PER_DOCUMENT)] or [[]]
+            for index, chunk in enumerate(chunks):
+                html = _document("projects", {**context, "title": title, "first": index == 0, "chunk": chunk})
+                parts.append(Part(key, title if index == 0 else "", html,
+                                  [(f"p-{p['code']}", f"{p['code']} {p['name']}") for p in chunk]))
+            continue
+        extra = {}
+        if key == "budget":
+            extra["chart"] = charts.grouped_bars(
+                [f"ไตรมาส {b['number']}" for b in data["budget_quarters"]],
+                [("เบิกจ่ายสะสม", "#1f4e79", [Decimal(b["cumulative"]) if b["cumulative"] else None
+                                              for b in data["budget_quarters"]]),
+                 ("เป้าหมายการเบิกจ่ายสะสม", "#a6a6a6", [Decimal(b["target"]) if b["target"] else None
+                                                        for b in data["budget_quarters"]])],
+                title="การเบิกจ่ายงบประมาณสะสมเทียบกับเป้าหมาย (บาท)", width=600, height=250)
+        last = key == sections[-1]
+        html = _document(key, {**context, **extra, "title": title, "signoff": last})
+        parts.append(Part(key, title, html, []))
+    return parts
+
+
+@dataclass
+class Built:
+    pdf: bytes
+    pages: int
+    front_pages: int
+    seconds: float
+    toc: list  # (title, page number, level)
+
+
+def build(data: dict, *, thai_digits: bool = False, progress=None) -> Built:
+    """The edition's PDF from its snapshot. ``progress(percent)`` is told how far it got."""
+    started = time.monotonic()
+    tell = progress or (lambda percent: None)
+    parts = body_parts(data, thai_digits)
+    tell(10)
+    rendered = render.render_all([part.html for part in parts],
+                                 progress=lambda done, total: tell(10 + int(70 * done / total)))
+    toc, outline, page = [], [], 0
+    for part, result in zip(parts, rendered):
+        if part.title:
+            toc.append((part.title, page + 1, 0))
+        for anchor, title in part.anchors:
+            if anchor in result.anchors:
+                toc.append((title, page + result.anchors[anchor] + 1, 1))
+        page += result.pages
+    body_pages = page
+    context = _context(data, thai_digits)
+    front_html = _document("front", {**context, "toc": toc})
+    front = render.render(front_html)
+    tell(85)
+    style = "thai" if thai_digits else "decimal"
+    body = render.merge([result.pdf for result in rendered])
+    body = render.stamp(body, render.page_numbers(body_pages, first=1, style=style))
+    front_pdf = render.stamp(front.pdf, render.page_numbers(front.pages, first=1, style="thai-letters",
+                                                             unnumbered={0}))
+    tell(95)
+    outline = [("ปก", 0, 0)] + [(title, front.pages + number - 1, level) for title, number, level in toc]
+    pdf = render.merge([front_pdf, body], outline=outline, metadata={
+        "/Title": f"รายงานผลการดำเนินงานประจำปีงบประมาณ พ.ศ. {data['fiscal_year']} — {data['office']['name']}",
+        "/Author": data["office"]["name"], "/Subject": AUDIENCES[data["audience"]]["name"],
+        "/Creator": "Tidtam"})
+    tell(100)
+    return Built(pdf, front.pages + body_pages, front.pages, time.monotonic() - started, toc)
+
+
+def thai_date(value: str | date, *, thai_digits=False) -> str:
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return thaidate.format_date(day, "long", digits="thai" if thai_digits else "arabic")

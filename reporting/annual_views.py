@@ -1,0 +1,188 @@
+"""Annual report editions on the web: planning generates, the director approves or returns, audiences download."""
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.models import Role
+from accounts.offices import current_office
+from accounts.scoping import readable_office_ids
+
+from .dashboard import _choices
+from .figures import Basis
+from .models import AnnualReport, Audience
+
+State = AnnualReport.State
+# Who reads approved editions, besides the office's planning staff, director and administrators.
+AUDIENCE_READERS = {Audience.PEC: Role.COMMITTEE, Audience.KTPN: Role.COMMITTEE, Audience.OBEC: Role.CENTRAL}
+
+
+class GenerateForm(forms.Form):
+    audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=Audience.choices)
+    basis = forms.ChoiceField(label=gettext_lazy("Results from"), initial=Basis.APPROVED, choices=[
+        (Basis.APPROVED, gettext_lazy("approved forms only")), (Basis.SUBMITTED, gettext_lazy("all submitted forms"))])
+    thai_digits = forms.BooleanField(label=gettext_lazy("Thai digits throughout (๑๒๓)"), required=False)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)
+
+
+def _staff(user, office) -> bool:
+    """Planning staff, the director and administrators of the office see every edition."""
+    return user.is_superuser or (user.office_id == office.pk and user.has_role(Role.PLANNING, Role.DIRECTOR,
+                                                                                Role.ADMIN))
+
+
+def may_generate(user, office) -> bool:
+    return user.is_superuser or (user.office_id == office.pk and user.has_role(Role.PLANNING, Role.ADMIN))
+
+
+def may_decide(user, office) -> bool:
+    return user.is_superuser or (user.office_id == office.pk and user.has_role(Role.DIRECTOR))
+
+
+def visible_editions(user, office):
+    editions = AnnualReport.objects.filter(office=office)
+    if _staff(user, office):
+        return editions
+    if office.pk not in readable_office_ids(user):
+        return editions.none()
+    audiences = [audience for audience, role in AUDIENCE_READERS.items() if user.has_role(role)]
+    return editions.filter(state=State.APPROVED, audience__in=audiences)
+
+
+def _queue(report_id: int) -> None:
+    from .tasks import generate_annual_report
+
+    def send():
+        try:
+            generate_annual_report.delay(report_id)
+        except Exception:  # broker down: the edition waits; "generate again" re-queues it
+            pass
+
+    transaction.on_commit(send)
+
+
+@login_required
+@require_safe
+def annual_list(request):
+    office, years, fy = _choices(request)
+    if fy is None:
+        return redirect("plans:fiscal_year_list")
+    editions = visible_editions(request.user, office).filter(fiscal_year=fy).select_related("created_by",
+                                                                                           "decided_by")
+    if not _staff(request.user, office) and not editions.exists() and not (
+            request.user.has_role(Role.COMMITTEE, Role.CENTRAL)):
+        raise PermissionDenied(_("Annual reports are for planning staff, the director and their audiences."))
+    return render(request, "reporting/annual_list.html", {
+        "fy": fy, "years": years, "editions": editions, "form": GenerateForm(),
+        "may_generate": may_generate(request.user, office),
+    })
+
+
+@login_required
+@require_POST
+def annual_generate(request):
+    office, _years, fy = _choices(request)
+    if not may_generate(request.user, office):
+        raise PermissionDenied(_("Planning staff generate the annual report."))
+    form = GenerateForm(request.POST)
+    if fy is None or not form.is_valid():
+        messages.error(request, _("Choose an audience for the report."))
+        return redirect("reporting:annual_list")
+    with transaction.atomic():
+        report = AnnualReport.objects.create(
+            office=office, fiscal_year=fy, audience=form.cleaned_data["audience"],
+            basis=form.cleaned_data["basis"], thai_digits=form.cleaned_data["thai_digits"], created_by=request.user)
+        _queue(report.pk)
+    messages.success(request, _("The draft is being generated; this page shows its progress."))
+    return redirect("reporting:annual_detail", pk=report.pk)
+
+
+def _edition(request, pk: int) -> AnnualReport:
+    report = get_object_or_404(AnnualReport.objects.select_related("fiscal_year", "office"), pk=pk)
+    if not visible_editions(request.user, report.office).filter(pk=pk).exists():
+        raise Http404
+    return report
+
+
+@login_required
+@require_safe
+def annual_detail(request, pk: int):
+    report = _edition(request, pk)
+    template = "reporting/_annual_status.html" if request.headers.get("HX-Request") else "reporting/annual_detail.html"
+    return render(request, template, {
+        "report": report, "may_decide": may_decide(request.user, report.office) and report.state == State.DRAFT,
+        "may_generate": may_generate(request.user, report.office), "return_form": ReturnForm(),
+    })
+
+
+@login_required
+@require_POST
+def annual_decide(request, pk: int):
+    report = _edition(request, pk)
+    if not may_decide(request.user, report.office):
+        raise PermissionDenied(_("The director approves or returns the annual report."))
+    action = request.POST.get("action")
+    now = timezone.now()
+    if action == "approve":
+        done = AnnualReport.objects.filter(pk=pk, state=State.DRAFT).update(
+            state=State.APPROVED, decided_by=request.user, decided_at=now)
+        message = _("Approved. This edition is now frozen and its audience can download it.")
+    elif action == "return":
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            return render(request, "reporting/annual_detail.html", {
+                "report": report, "may_decide": report.state == State.DRAFT, "return_form": form,
+                "may_generate": may_generate(request.user, report.office)}, status=400)
+        done = AnnualReport.objects.filter(pk=pk, state=State.DRAFT).update(
+            state=State.RETURNED, decided_by=request.user, decided_at=now, return_reason=form.cleaned_data["reason"])
+        message = _("Returned to planning staff with your reason.")
+    else:
+        raise PermissionDenied(_("Unknown action."))
+    if done:
+        messages.success(request, message)
+    else:
+        messages.warning(request, _("Only a draft can be approved or returned; this edition is %(state)s.")
+                         % {"state": report.get_state_display()})
+    return redirect("reporting:annual_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def annual_retry(request, pk: int):
+    """Queue a failed edition (or one the broker never received) again."""
+    report = _edition(request, pk)
+    if not may_generate(request.user, report.office):
+        raise PermissionDenied(_("Planning staff generate the annual report."))
+    with transaction.atomic():
+        if AnnualReport.objects.filter(pk=pk, state__in=[State.FAILED, State.QUEUED]).update(
+                state=State.QUEUED, progress=0):
+            _queue(pk)
+    return redirect("reporting:annual_detail", pk=pk)
+
+
+@login_required
+@require_safe
+def annual_download(request, pk: int):
+    report = _edition(request, pk)
+    if not report.file:
+        raise Http404
+    name = f"รายงานผลการดำเนินงาน-{report.fiscal_year.year}-{report.audience}-{report.pk}.pdf"
+    response = FileResponse(report.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

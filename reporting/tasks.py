@@ -1,0 +1,50 @@
+import hashlib
+import logging
+import traceback
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def generate_annual_report(report_id: int) -> str:
+    """Build an edition's PDF from its snapshot into storage; the page polls ``progress``."""
+    from . import annual
+    from .models import AnnualReport
+
+    State = AnnualReport.State
+    claimed = AnnualReport.objects.filter(pk=report_id, state__in=[State.QUEUED, State.FAILED]).update(
+        state=State.GENERATING, progress=1, error="")
+    if not claimed:
+        return "skipped"
+    report = AnnualReport.objects.select_related("fiscal_year__office").get(pk=report_id)
+
+    def progress(percent: int) -> None:
+        AnnualReport.objects.filter(pk=report_id, state=State.GENERATING).update(progress=min(percent, 99))
+
+    try:
+        if not report.snapshot:
+            report.snapshot = annual.snapshot(report.fiscal_year, report.audience, basis=report.basis)
+            AnnualReport.objects.filter(pk=report_id).update(snapshot=report.snapshot)
+        progress(5)
+        built = annual.build(report.snapshot, thai_digits=report.thai_digits, progress=progress)
+    except Exception as error:  # recorded for the page; the edition can be generated again
+        log.exception("annual report %s failed", report_id)
+        AnnualReport.objects.filter(pk=report_id).update(
+            state=State.FAILED, error=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}"[:4000])
+        return "failed"
+    name = f"{report.fiscal_year.year}-{report.audience}-{report.pk}.pdf"
+    with transaction.atomic():
+        locked = AnnualReport.objects.select_for_update().get(pk=report_id)
+        if locked.state != State.GENERATING:  # cancelled or decided meanwhile: keep what is there
+            return "skipped"
+        locked.file.save(name, ContentFile(built.pdf), save=False)
+        locked.sha256 = hashlib.sha256(built.pdf).hexdigest()
+        locked.pages, locked.build_seconds = built.pages, round(built.seconds, 2)
+        locked.state, locked.progress, locked.generated_at = State.DRAFT, 100, timezone.now()
+        locked.save()
+    return "built"

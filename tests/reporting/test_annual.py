@@ -1,0 +1,210 @@
+"""The annual report: snapshot, PDF (Thai text, contents, digits), editions workflow, freezing, command."""
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import Role
+from projects import workflow
+from projects.models import QuarterlyReport
+from reporting import annual
+from reporting.models import AnnualReport
+
+from ..conftest import make_project, need, submit_q1
+from ..factories import UserFactory
+
+TODAY = date(2026, 1, 30)
+
+
+@pytest.fixture(autouse=True)
+def eager(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.TIDTAM_PDF_WORKERS = 1
+
+
+@pytest.fixture
+def data_year(fy, promo_group, sup_group, owner, other_owner, planning, director):
+    """P-A approved (with a problem reported), P-B submitted only, P-C not sent."""
+    a = make_project(fy, promo_group, "P-A", owners=[owner], objectives="ลดอัตราการออกกลางคัน")
+    report = submit_q1(a, owner)
+    QuarterlyReport.objects.filter(pk=report.pk).update(problems="งบประมาณล่าช้า", suggestions="ควรจัดสรรเร็วขึ้น")
+    report.refresh_from_db()
+    workflow.verify(report.pk, by=planning, expected_version=report.version)
+    report.refresh_from_db()
+    workflow.approve(report.pk, by=director, expected_version=report.version)
+    submit_q1(make_project(fy, promo_group, "P-B", owners=[owner]), owner)
+    make_project(fy, sup_group, "P-C", owners=[other_owner])
+    return fy
+
+
+def pdf_text(pdf: bytes, tmp_path, first=None, last=None) -> str:
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    args = ["pdftotext"] + (["-f", str(first)] if first else []) + (["-l", str(last)] if last else [])
+    out = subprocess.run(args + [str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())  # lines wrap where the page does
+
+
+@pytest.mark.django_db
+def test_snapshot_is_plain_json_and_follows_the_basis(data_year):
+    approved = annual.snapshot(data_year, "ktpn", basis="approved", today=TODAY)
+    json.dumps(approved)  # stored as JSON as it is
+    by_code = {p["code"]: p for p in approved["projects"]}
+    assert set(by_code) == {"P-A", "P-B", "P-C"} and by_code["P-A"]["problems"] == "งบประมาณล่าช้า"
+    assert by_code["P-B"]["reported_quarter"] is None  # submitted, not approved: not counted
+    submitted = annual.snapshot(data_year, "ktpn", basis="submitted", today=TODAY)
+    assert {p["code"]: p["reported_quarter"] for p in submitted["projects"]}["P-B"] == 1
+    assert approved["quarters"][0]["missing"] == 1 and approved["totals"]["projects"] == 3
+
+
+@pytest.mark.django_db
+def test_pdf_reads_back_in_thai_with_contents_pointing_at_the_right_pages(data_year, tmp_path):
+    built = annual.build(annual.snapshot(data_year, "ktpn", today=TODAY))
+    assert built.pages == built.front_pages + max(page for _t, page, _l in built.toc) or built.pages > 4
+    text = pdf_text(built.pdf, tmp_path)
+    assert "รายงานผลการดำเนินงาน" in text and "ตามแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. 2569" in text
+    assert "ก.ต.ป.น." in text and "ลดอัตราการออกกลางคัน" in text and "งบประมาณล่าช้า" in text
+    # The contents say on which page each part starts; that page (after the front matter) has its heading.
+    for title, page, level in built.toc:
+        if level == 0:
+            on_page = pdf_text(built.pdf, tmp_path, built.front_pages + page, built.front_pages + page)
+            assert title.split(" ", 2)[2][:20] in on_page, title
+            assert re.search(rf"-\s*{page}\s*-", on_page)  # numbered at the top, Thai official style
+
+
+@pytest.mark.django_db
+def test_editions_differ_by_audience_and_thai_digits_go_everywhere(data_year, tmp_path):
+    pec = annual.build(annual.snapshot(data_year, "pec", today=TODAY), thai_digits=True)
+    text = pdf_text(pec.pdf, tmp_path)
+    assert "ศึกษาธิการจังหวัด" in text and "สรุปผลการดำเนินงานรายโครงการ" not in text
+    assert "พ.ศ. ๒๕๖๙" in text and re.search(r"-\s*๑\s*-", text)
+    body = pdf_text(pec.pdf, tmp_path, pec.front_pages + 1)
+    assert not any(ch.isdigit() and ch.isascii() for ch in body), "Arabic digits left in a Thai-digit edition"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generate_approve_freeze_and_download(client, data_year, planning, director, owner, committee):
+    client.force_login(planning)
+    response = client.post(reverse("reporting:annual_generate") + "?fy=2569",
+                           {"audience": "pec", "basis": "approved"})
+    report = AnnualReport.objects.get()
+    assert response.url == reverse("reporting:annual_detail", args=[report.pk])
+    assert report.state == AnnualReport.State.DRAFT and report.pages and report.file
+    stored = report.file.read()
+    assert hashlib.sha256(stored).hexdigest() == report.sha256 and stored.startswith(b"%PDF")
+    # The committee does not see a draft; the director approves it.
+    client.force_login(committee)
+    assert client.get(reverse("reporting:annual_download", args=[report.pk])).status_code == 404
+    client.force_login(director)
+    assert "decision" in client.get(reverse("reporting:annual_detail", args=[report.pk])).content.decode()
+    client.post(reverse("reporting:annual_decide", args=[report.pk]), {"action": "approve"})
+    report.refresh_from_db()
+    assert report.state == AnnualReport.State.APPROVED and report.decided_by == director
+    snapshot = report.snapshot
+    # Forms change afterwards: the approved edition does not.
+    p_b = QuarterlyReport.objects.get(project__code="P-B")
+    workflow.verify(p_b.pk, by=planning, expected_version=p_b.version)
+    report.refresh_from_db()
+    assert report.snapshot == snapshot and report.file.read() == stored
+    assert client.post(reverse("reporting:annual_decide", args=[report.pk]), {"action": "return", "reason": "x"},
+                       follow=True).status_code == 200
+    report.refresh_from_db()
+    assert report.state == AnnualReport.State.APPROVED  # a decision is final
+    # Its audience downloads it now; project owners never see editions.
+    client.force_login(committee)
+    response = client.get(reverse("reporting:annual_download", args=[report.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == stored
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    client.force_login(owner)
+    assert client.get(reverse("reporting:annual_download", args=[report.pk])).status_code == 404
+    assert client.get(reverse("reporting:annual_list")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_return_needs_a_reason_and_only_planning_generates(client, data_year, planning, director, owner,
+                                                          other_office_planning):
+    client.force_login(owner)
+    assert client.post(reverse("reporting:annual_generate"), {"audience": "pec"}).status_code == 403
+    client.force_login(planning)
+    client.post(reverse("reporting:annual_generate"), {"audience": "ktpn", "basis": "submitted"})
+    report = AnnualReport.objects.get()
+    assert client.post(reverse("reporting:annual_decide", args=[report.pk]), {"action": "approve"}).status_code == 403
+    client.force_login(director)
+    response = client.post(reverse("reporting:annual_decide", args=[report.pk]), {"action": "return", "reason": ""})
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert report.state == AnnualReport.State.DRAFT
+    client.post(reverse("reporting:annual_decide", args=[report.pk]), {"action": "return", "reason": "แก้คำนำ"})
+    report.refresh_from_db()
+    assert (report.state, report.return_reason) == (AnnualReport.State.RETURNED, "แก้คำนำ")
+    client.force_login(other_office_planning)
+    assert client.get(reverse("reporting:annual_detail", args=[report.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_build_says_why_and_can_run_again(client, data_year, planning, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("font missing")
+
+    monkeypatch.setattr(annual, "build", broken)
+    client.force_login(planning)
+    client.post(reverse("reporting:annual_generate"), {"audience": "obec", "basis": "approved"})
+    report = AnnualReport.objects.get()
+    assert report.state == AnnualReport.State.FAILED and "font missing" in report.error
+    page = client.get(reverse("reporting:annual_detail", args=[report.pk])).content.decode()
+    assert "font missing" in page
+    monkeypatch.undo()
+    client.post(reverse("reporting:annual_retry", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.state == AnnualReport.State.DRAFT and report.file
+
+
+@pytest.mark.django_db
+def test_central_viewers_read_approved_obec_editions_only(client, data_year, office):
+    from accounts.models import Office
+
+    obec = Office.objects.create(code="OBEC", name="สพฐ.", kind=Office.Kind.OBEC)
+    office.parent = obec
+    office.save()
+    central = UserFactory(office=obec, roles=[Role.CENTRAL])
+    editions = {a: AnnualReport.objects.create(office=office, fiscal_year=data_year, audience=a, state="approved")
+                for a in ("obec", "pec")}
+    draft = AnnualReport.objects.create(office=office, fiscal_year=data_year, audience="obec", state="draft")
+    client.force_login(central)
+    client.post(reverse("switch_office"), {"office": office.pk, "next": "/"})
+    page = client.get(reverse("reporting:annual_list"), {"fy": 2569}).content.decode()
+    assert reverse("reporting:annual_detail", args=[editions["obec"].pk]) in page
+    assert reverse("reporting:annual_detail", args=[editions["pec"].pk]) not in page
+    assert client.get(reverse("reporting:annual_detail", args=[draft.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_command_builds_the_pdf_and_refuses_bad_input(data_year, tmp_path, office):
+    out = StringIO()
+    target = tmp_path / "report.pdf"
+    call_command("build_annual_report", "--fy", "2569", "--audience", "obec", "-o", str(target),
+                 "--office", office.code, stdout=out)
+    assert target.read_bytes().startswith(b"%PDF") and "pages" in out.getvalue()
+    with pytest.raises(CommandError, match="unknown audience"):
+        call_command("build_annual_report", "--fy", "2569", "--audience", "moe", "-o", str(target),
+                     "--office", office.code)
+    with pytest.raises(CommandError, match="2570"):
+        call_command("build_annual_report", "--fy", "2570", "--audience", "pec", "-o", str(target),
+                     "--office", office.code)
+
+
+def test_thai_digits_leave_tags_styles_and_entities_alone():
+    html = "<style>p { margin: 12pt }</style><p class='x1'>พ.ศ. 2569 &#x27;A&#x27; 1,234.50</p>"
+    assert annual.thai_digits_html(html) == ("<style>p { margin: 12pt }</style><p class='x1'>พ.ศ. ๒๕๖๙ &#x27;A&#x27; "
+                                            "๑,๒๓๔.๕๐</p>")
+    assert Decimal("1") == 1
