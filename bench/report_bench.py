@@ -1,7 +1,7 @@
 """Reporting benchmarks: dashboard time and queries, annual report build time / pages / memory, Excel export.
 
-    .venv/bin/python bench/report_bench.py                  # 300 and 2,000 projects
-    .venv/bin/python bench/report_bench.py --projects 300   # one size only
+    .venv/bin/python bench/report_bench.py                  # the demo year, 300 and 2,000 projects
+    .venv/bin/python bench/report_bench.py --projects 300   # one size only (0 = the demo year)
 
 Figures are printed, nothing is asserted (query counts are asserted in tests).
 """
@@ -36,9 +36,20 @@ def main():
 
     settings.ALLOWED_HOSTS = ["*"]
     print(f"PDF worker processes: {annual.render.workers()}")
-    for size in args.projects or [300, 2000]:
-        office, fy, planner = generate_office(f"B{size}", projects=size)
-        generate_reports(fy)
+    for size in args.projects or [0, 300, 2000]:
+        if size == 0:  # the demo office's year, as make run seeds it
+            from django.core.management import call_command
+
+            from accounts.models import User
+            from plans.models import FiscalYear
+
+            call_command("seed_demo", verbosity=0)
+            fy = FiscalYear.objects.get(office__code="SPM12", year=2569)
+            planner = User.objects.get(email="planning@spm12.example.go.th")
+            size = f"demo ({fy.projects.count()})"
+        else:
+            office, fy, planner = generate_office(f"B{size}", projects=size)
+            generate_reports(fy)
         client = Client()
         client.force_login(planner)
         client.get("/reporting/", {"fy": fy.year})  # warm up

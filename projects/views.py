@@ -88,7 +88,10 @@ def project_detail(request, pk: int):
         .get()
     )
     can_edit = Project.objects.editable_by(request.user).filter(pk=pk).exists()
-    return render(request, "projects/project_detail.html", {"project": project, "can_edit": can_edit})
+    from reporting.figures import timeline
+
+    return render(request, "projects/project_detail.html", {"project": project, "can_edit": can_edit,
+                                                            "timeline": timeline(project)})
 
 
 def _project_form_page(request, *, fiscal_year, project=None):

@@ -55,6 +55,14 @@ ACTIVITY_TH = {"not_started": "ยังไม่เริ่ม", "in_progress"
                "cancelled": "ยกเลิก", "postponed": "เลื่อน"}
 
 
+NOTHING = re.compile(r"^[\s\-–—.()]*(ไม่มี\S*)?[\s\-–—.()]*$")
+
+
+def _says_something(text: str) -> bool:
+    """Not empty, not "-", not "ไม่มี…" ("none"), which owners write to fill a required box."""
+    return bool(text and text.strip()) and not NOTHING.match(" ".join(text.split()))
+
+
 def _money(value) -> str | None:
     return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
 
@@ -76,7 +84,7 @@ def snapshot(fiscal_year, audience: str, *, basis: str = figures.Basis.APPROVED,
                 {"code": f.indicator.code, "name": f.indicator.name, "unit": f.indicator.unit,
                  "target": _money(f.target), "result": _money(f.result), "status": f.status,
                  "qualitative": f.indicator.is_qualitative, "texts": f.texts[:3]} for f in rows]})
-    projects, problems = [], []
+    projects, problems = [], {}
     for figure in year.projects:
         project = figure.project
         latest = figure.latest
@@ -94,9 +102,10 @@ def snapshot(fiscal_year, audience: str, *, basis: str = figures.Basis.APPROVED,
             "problems": latest.problems if latest else "", "suggestions": latest.suggestions if latest else "",
             "reported_quarter": max(figure.reports) if figure.reports else None,
         })
-        if latest and (latest.problems or latest.suggestions):
-            problems.append({"project": f"{project.code} {project.name}", "problems": latest.problems,
-                             "suggestions": latest.suggestions})
+        if latest:
+            for kind, text in (("problems", latest.problems), ("suggestions", latest.suggestions)):
+                if _says_something(text):
+                    problems.setdefault(kind, {}).setdefault(" ".join(text.split()), []).append(project.code)
     return {
         "version": 1, "audience": audience, "basis": year.basis, "today": today.isoformat(),
         "office": {"name": office.name, "code": office.code},
@@ -113,7 +122,11 @@ def snapshot(fiscal_year, audience: str, *, basis: str = figures.Basis.APPROVED,
                              "target_percent": _money(b.target_percent), "target": _money(b.target_amount)}
                             for b in year.budget_quarters],
         "indicator_counts": dict(year.indicator_counts),
-        "strategies": strategies, "projects": projects, "problems": problems,
+        "strategies": strategies, "projects": projects,
+        # Gathered across projects: each distinct text once, with the projects that reported it.
+        "problems": [{"text": text, "projects": codes} for text, codes in problems.get("problems", {}).items()],
+        "suggestions": [{"text": text, "projects": codes}
+                        for text, codes in problems.get("suggestions", {}).items()],
     }
 
 

@@ -48,7 +48,8 @@ def dashboard(request):
     if fy is None:
         return redirect("plans:fiscal_year_list")
     quarter, group, groups, basis = filters(request, fy)
-    year = figures.year(fy, user=request.user, basis=basis, group=group, quarter=quarter)
+    year = figures.summary(fy, user=request.user, basis=basis, group=group, quarter=quarter,
+                           overdue_listed=OVERDUE_LISTED)
     labels = [quarter_label(q) for q in year.quarters]
     budget_chart = charts.grouped_bars(
         labels,
@@ -63,9 +64,9 @@ def dashboard(request):
         "fy": fy, "years": years, "office": office, "year": year, "rows": rows, "groups": groups,
         "group": group, "quarter": quarter, "basis": basis, "budget_chart": budget_chart,
         "indicator_counts": [(key, counts.get(key, 0)) for key in ("met", "not_yet", "reported", "no_data")],
-        "overdue": year.overdue[:OVERDUE_LISTED], "overdue_count": len(year.overdue), "current": current,
+        "overdue": year.overdue[:OVERDUE_LISTED], "overdue_count": year.overdue_count, "current": current,
         "query": query, "query_string": urlencode({k: v for k, v in query.items() if v}),
-        "project_count": len(year.projects),
+        "project_count": year.project_count,
         "totals": [(q, year.totals[q.number]) for q in year.quarters],
     })
 

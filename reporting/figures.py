@@ -136,6 +136,8 @@ class Year:
     projects: list[ProjectFigure]
     overdue: list  # (project, quarter, report or None)
     by_source: list  # (label, count, budget)
+    project_count: int = 0
+    overdue_count: int = 0
 
     @property
     def indicator_counts(self) -> Counter:
@@ -158,9 +160,10 @@ def _target_row(target, by_quarter: dict) -> tuple:
 
 
 def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, quarter: int | None = None,
-         today: date | None = None) -> Year:
+         today: date | None = None, detail: bool = True) -> Year:
     """The figures of a fiscal year as ``user`` may see them (everything when ``user`` is None),
-    optionally for one group; ``quarter`` limits results and budget to the quarters up to it."""
+    optionally for one group; ``quarter`` limits results and budget to the quarters up to it.
+    ``detail=False`` (the dashboard) leaves out activities and the forms' texts."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
@@ -175,12 +178,18 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         projects = projects.filter(group=group)
     projects = list(projects.select_related("group").order_by("group__order", "group__code", "code"))
     ids = [p.pk for p in projects]
+    number_of = {q.pk: q.number for q in quarters}
     reports = defaultdict(dict)
-    for report in QuarterlyReport.objects.filter(project_id__in=ids).select_related("quarter"):
-        reports[report.project_id][report.quarter.number] = report
+    report_rows = QuarterlyReport.objects.filter(project_id__in=ids)
+    if not detail:
+        report_rows = report_rows.only("id", "project_id", "quarter_id", "state", "timeliness",
+                                       "first_submitted_at", "spent_this_quarter")
+    for report in report_rows:
+        reports[report.project_id][number_of[report.quarter_id]] = report
     disbursed = defaultdict(dict)
-    for row in Disbursement.objects.filter(project_id__in=ids).select_related("quarter"):
-        disbursed[row.project_id][row.quarter.number] = row.amount
+    for project_id, quarter_id, amount in Disbursement.objects.filter(project_id__in=ids).values_list(
+            "project_id", "quarter_id", "amount"):
+        disbursed[project_id][number_of[quarter_id]] = amount
     targets = defaultdict(list)
     for target in (ProjectIndicator.objects.filter(project_id__in=ids)
                    .select_related("indicator__plan_item").order_by("indicator__order", "indicator__code")):
@@ -191,13 +200,15 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
                    .values("target_id", "report__quarter__number", "value", "text")):
         results[result["target_id"]][result["report__quarter__number"]] = (result["value"], result["text"])
     progress = defaultdict(dict)  # activity id → quarter → {status, percent, description}
-    for line in (ActivityProgress.objects.filter(report__project_id__in=ids, report__state__in=counted,
-                                                 report__quarter__number__lte=last)
-                 .values("activity_id", "report__quarter__number", "status", "percent", "description")):
-        progress[line["activity_id"]][line["report__quarter__number"]] = line
     activities = defaultdict(list)
-    for activity in Activity.objects.filter(project_id__in=ids).order_by("order", "pk"):
-        activities[activity.project_id].append(activity)
+    if detail:
+        for line in (ActivityProgress.objects.filter(report__project_id__in=ids, report__state__in=counted,
+                                                     report__quarter__number__lte=last)
+                     .values("activity_id", "report__quarter__number", "status", "percent", "description")):
+            progress[line["activity_id"]][line["report__quarter__number"]] = line
+        for activity in Activity.objects.filter(project_id__in=ids).order_by("order", "pk"):
+            activities[activity.project_id].append(activity)
+    source_labels = {value: str(label) for value, label in Project.Source.choices}
 
     groups, matrix, totals = [], {}, {q.number: Cell() for q in quarters}
     overdue, figures = [], []
@@ -227,8 +238,8 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         budget = project.total_budget
         by_group_budget[project.group][0] += budget
         by_group_budget[project.group][1] += sum(paid.values(), ZERO)
-        sources[project.get_source_display()][0] += 1
-        sources[project.get_source_display()][1] += budget
+        sources[source_labels[project.source]][0] += 1
+        sources[source_labels[project.source]][1] += budget
         counted_reports = {n: r for n, r in mine.items() if r.state in counted and n <= last}
         figures.append(ProjectFigure(
             project=project, reports=counted_reports, disbursed=paid,
@@ -258,6 +269,7 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         budget_by_group=[(g, *by_group_budget[g]) for g in groups],
         budget_quarters=budget_quarters, indicators=_indicators(fiscal_year, figures), projects=figures,
         overdue=overdue, by_source=[(label, n, amount) for label, (n, amount) in sources.items()],
+        project_count=len(projects), overdue_count=len(overdue),
     )
 
 
@@ -286,3 +298,161 @@ def _indicators(fiscal_year, figures: list[ProjectFigure]) -> list[IndicatorFigu
 def strategies(fiscal_year) -> list[PlanItem]:
     return list(PlanItem.objects.filter(fiscal_year=fiscal_year).order_by("kind", "order", "code")
                 .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order", "code"))))
+
+
+@dataclass
+class TimelineQuarter:
+    quarter: object
+    report: QuarterlyReport | None
+    activities_done: int
+    activities_total: int
+    percent: int | None  # mean % complete of the activities reported
+    spent: Decimal | None
+    disbursed: Decimal | None
+    spent_cumulative: Decimal
+    disbursed_cumulative: Decimal
+    values: list  # (ProjectIndicator, value or text or None), in target order
+
+    @property
+    def reported(self) -> bool:
+        return self.report is not None and self.report.first_submitted_at is not None
+
+
+def timeline(project) -> list[TimelineQuarter]:
+    """Each quarter of the project's year: its form's state, progress, spent against disbursed, indicator values.
+    Values come from forms that were sent (a draft is not a result yet). Five queries."""
+    quarters = list(project.fiscal_year.quarters.order_by("number"))
+    reports = {r.quarter_id: r for r in QuarterlyReport.objects.filter(project=project)}
+    disbursed = dict(Disbursement.objects.filter(project=project).values_list("quarter_id", "amount"))
+    targets = list(ProjectIndicator.objects.filter(project=project).select_related("indicator")
+                   .order_by("indicator__order", "indicator__code"))
+    sent = [r.pk for r in reports.values() if r.first_submitted_at is not None]
+    results = {(row["report_id"], row["target_id"]): row for row in IndicatorResult.objects.filter(
+        report_id__in=sent).values("report_id", "target_id", "value", "text")}
+    progress = defaultdict(list)
+    for row in ActivityProgress.objects.filter(report_id__in=sent).values("report_id", "status", "percent"):
+        progress[row["report_id"]].append(row)
+    out, spent_total, paid_total = [], ZERO, ZERO
+    for quarter in quarters:
+        report = reports.get(quarter.pk)
+        counted = report if report is not None and report.pk in sent else None
+        lines = progress.get(counted.pk, []) if counted else []
+        percents = [line["percent"] for line in lines if line["percent"] is not None]
+        spent = counted.spent_this_quarter if counted else None
+        paid = disbursed.get(quarter.pk)
+        spent_total += spent or ZERO
+        paid_total += paid or ZERO
+        values = []
+        for target in targets:
+            row = results.get((counted.pk, target.pk)) if counted else None
+            values.append((target, None if row is None else (row["value"] if row["value"] is not None
+                                                             else (row["text"] or None))))
+        out.append(TimelineQuarter(quarter, report, sum(1 for line in lines if line["status"] == "done"), len(lines),
+                                   round(sum(percents) / len(percents)) if percents else None, spent, paid,
+                                   spent_total, paid_total, values))
+    return out
+
+
+def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, quarter: int | None = None,
+            today: date | None = None, overdue_listed: int = 25) -> Year:
+    """The dashboard's figures, added up by the database: the same numbers as ``year()`` without
+    loading every project (``projects`` is left empty; ``project_count`` says how many)."""
+    from django.db.models import Count, F, Sum
+    from django.utils import timezone
+
+    from accounts.models import WorkGroup
+
+    today = today or timezone.localdate()
+    basis = Basis.of(basis)
+    counted = Basis.STATES[basis]
+    quarters = list(fiscal_year.quarters.order_by("number"))
+    number_of = {q.pk: q.number for q in quarters}
+    last = quarter or 4
+    scope = Project.objects.filter(fiscal_year=fiscal_year).exclude(status=Project.Status.CANCELLED)
+    if user is not None:
+        scope = scope.visible_to(user)
+    if group is not None:
+        scope = scope.filter(group=group)
+    total_budget = F("budget_obec") + F("budget_office") + F("budget_other")
+    per_group = {row["group"]: row for row in scope.order_by().values("group").annotate(
+        n=Count("id"), budget=Sum(total_budget))}
+    groups = list(WorkGroup.objects.filter(pk__in=list(per_group)).order_by("order", "code"))
+    source_labels = {value: str(label) for value, label in Project.Source.choices}
+    by_source = [(source_labels[row["source"]], row["n"], row["budget"] or ZERO) for row in
+                 scope.order_by("source").values("source").annotate(n=Count("id"), budget=Sum(total_budget))]
+    sent = defaultdict(Counter)  # (group id, quarter number) → timeliness → n
+    for row in (QuarterlyReport.objects.filter(project__in=scope, first_submitted_at__isnull=False).order_by()
+                .values("project__group", "quarter_id", "timeliness").annotate(n=Count("id"))):
+        sent[(row["project__group"], number_of[row["quarter_id"]])][row["timeliness"]] += row["n"]
+    matrix, totals = {}, {q.number: Cell() for q in quarters}
+    for g in groups:
+        matrix[g] = {}
+        for q in quarters:
+            counts = sent[(g.pk, q.number)]
+            late = counts.get(QuarterlyReport.Timeliness.LATE, 0)
+            on_time = sum(counts.values()) - late
+            unsent = per_group[g.pk]["n"] - on_time - late
+            cell = Cell(projects=per_group[g.pk]["n"], on_time=on_time, late=late,
+                        missing=unsent if q.due_date < today else 0, not_due=0 if q.due_date < today else unsent)
+            matrix[g][q.number] = cell
+            totals[q.number].add(cell)
+    paid = defaultdict(lambda: ZERO)  # (group id, quarter number) → amount
+    for row in (Disbursement.objects.filter(project__in=scope).order_by()
+                .values("project__group", "quarter_id").annotate(total=Sum("amount"))):
+        paid[(row["project__group"], number_of[row["quarter_id"]])] += row["total"] or ZERO
+    budget_total = sum((row["budget"] or ZERO for row in per_group.values()), ZERO)
+    budget_by_group = [(g, per_group[g.pk]["budget"] or ZERO,
+                        sum((paid[(g.pk, n)] for n in range(1, last + 1)), ZERO)) for g in groups]
+    overall = {t.quarter: t.cumulative_percent for t in DisbursementTarget.objects.filter(
+        fiscal_year=fiscal_year, budget_type=DisbursementTarget.BudgetType.OVERALL)}
+    budget_quarters, running = [], ZERO
+    for q in quarters:
+        amount = sum((paid[(g.pk, q.number)] for g in groups), ZERO) if q.number <= last else ZERO
+        running += amount
+        percent = overall.get(q.number)
+        started = q.number <= last and q.start_date <= today
+        budget_quarters.append(BudgetQuarter(
+            q.number, amount, running if started else None, percent,
+            (budget_total * percent / 100).quantize(Decimal("0.01")) if percent is not None else None))
+    # Indicators: the latest counted value of each project target, added up or averaged per indicator.
+    latest = {}  # target id → (quarter number, value, text)
+    for row in (IndicatorResult.objects.filter(report__project__in=scope, report__state__in=counted,
+                                               report__quarter__number__lte=last)
+                .values_list("target_id", "report__quarter__number", "value", "text")):
+        target_id, number, value, text = row
+        if value is None and not text:
+            continue
+        if target_id not in latest or latest[target_id][0] < number:
+            latest[target_id] = (number, value, text)
+    by_indicator = defaultdict(list)
+    for target_id, indicator_id in ProjectIndicator.objects.filter(project__in=scope).values_list("pk",
+                                                                                                  "indicator_id"):
+        by_indicator[indicator_id].append(latest.get(target_id))
+    indicators = []
+    for indicator in Indicator.objects.filter(pk__in=list(by_indicator)).order_by("order", "code"):
+        found = [row for row in by_indicator[indicator.pk] if row]
+        values = [value for _n, value, _t in found if value is not None]
+        result = None
+        if values:
+            result = sum(values, ZERO) if indicator.is_cumulative else sum(values, ZERO) / len(values)
+            result = result.quantize(Decimal("0.01"))
+        indicators.append(IndicatorFigure(indicator, indicator.target_value, result,
+                                          texts=[text for _n, _v, text in found if text]))
+    overdue = []
+    for q in quarters:
+        if q.due_date >= today or len(overdue) >= overdue_listed:
+            continue
+        sent_in_quarter = QuarterlyReport.objects.filter(quarter=q, first_submitted_at__isnull=False)
+        missing = (scope.exclude(pk__in=sent_in_quarter.values("project_id"))
+                   .select_related("group").order_by("group__order", "code")[:overdue_listed - len(overdue)])
+        overdue += [(p, q) for p in missing]
+    states = {(r.project_id, r.quarter_id): r for r in QuarterlyReport.objects.filter(
+        project__in=[p.pk for p, _q in overdue]).only("id", "project_id", "quarter_id", "state")} if overdue else {}
+    return Year(
+        fiscal_year=fiscal_year, basis=basis, today=today, quarters=quarters, groups=groups, matrix=matrix,
+        totals=totals, budget_total=budget_total, budget_by_group=budget_by_group, budget_quarters=budget_quarters,
+        indicators=indicators, projects=[], by_source=by_source,
+        overdue=[(p, q, states.get((p.pk, q.pk))) for p, q in overdue],
+        project_count=sum(row["n"] for row in per_group.values()),
+        overdue_count=sum(totals[q.number].missing for q in quarters),
+    )

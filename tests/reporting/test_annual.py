@@ -62,6 +62,7 @@ def test_snapshot_is_plain_json_and_follows_the_basis(data_year):
     by_code = {p["code"]: p for p in approved["projects"]}
     assert set(by_code) == {"P-A", "P-B", "P-C"} and by_code["P-A"]["problems"] == "งบประมาณล่าช้า"
     assert by_code["P-B"]["reported_quarter"] is None  # submitted, not approved: not counted
+    assert approved["problems"] == [{"text": "งบประมาณล่าช้า", "projects": ["P-A"]}]
     submitted = annual.snapshot(data_year, "ktpn", basis="submitted", today=TODAY)
     assert {p["code"]: p["reported_quarter"] for p in submitted["projects"]}["P-B"] == 1
     assert approved["quarters"][0]["missing"] == 1 and approved["totals"]["projects"] == 3

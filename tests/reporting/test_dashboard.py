@@ -120,3 +120,35 @@ def test_dashboard_queries_do_not_grow_with_projects(client, fy, year_data, plan
     with django_assert_max_num_queries(24):
         response = client.get(url, {"fy": 2569})
     assert response.status_code == 200 and Project.objects.count() == 33
+
+
+@pytest.mark.django_db
+def test_project_page_shows_each_quarters_results(client, fy, year_data, planning):
+    from reporting.figures import timeline
+
+    q1, q2, *_rest = timeline(year_data["a"])
+    assert (q1.report.state, q1.activities_done, q1.activities_total, q1.disbursed) == ("approved", 1, 1, 30000)
+    assert q1.values[0][1] == Decimal("95") and q2.report is None and q2.disbursed_cumulative == 30000
+    client.force_login(planning)
+    page = client.get(reverse("projects:detail", args=[year_data["a"].pk])).content.decode()
+    assert 'id="timeline"' in page and "95.00" in page and "30,000.00" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("basis", ["submitted", "approved"])
+def test_the_database_summary_gives_the_same_figures_as_the_full_year(fy, year_data, basis, owner, promo_group):
+    DisbursementTarget.objects.update_or_create(fiscal_year=fy, budget_type="overall", quarter=1,
+                                                defaults={"cumulative_percent": Decimal("32")})
+    for kwargs in ({}, {"user": owner}, {"group": promo_group}, {"quarter": 1}):
+        full = figures.year(fy, basis=basis, today=AFTER_Q1, **kwargs)
+        quick = figures.summary(fy, basis=basis, today=AFTER_Q1, **kwargs)
+        assert quick.project_count == len(full.projects)
+        assert quick.groups == full.groups
+        assert {(g.pk, n): vars(c) for g in quick.groups for n, c in quick.matrix[g].items()} == \
+               {(g.pk, n): vars(c) for g in full.groups for n, c in full.matrix[g].items()}
+        assert [vars(b) for b in quick.budget_quarters] == [vars(b) for b in full.budget_quarters]
+        assert quick.budget_by_group == full.budget_by_group and quick.budget_total == full.budget_total
+        assert sorted(quick.by_source) == sorted(full.by_source)
+        assert [(f.indicator, f.result, f.status) for f in quick.indicators] == \
+               [(f.indicator, f.result, f.status) for f in full.indicators]
+        assert [(p, q) for p, q, _r in quick.overdue] == [(p, q) for p, q, _r in full.overdue]
