@@ -132,12 +132,23 @@ def snapshot(fiscal_year, audience: str, *, basis: str = figures.Basis.APPROVED,
 
 # ------------------------------------------------------------------------------------------ rendering
 
-_TEXT = re.compile(r"(<style.*?</style>|<[^>]+>|&#?\w+;)", re.S)
+_TEXT = re.compile(r"(<style.*?</style>|<title.*?</title>|<[^>]+>|&#?\w+;)", re.S)
+# Terms Thai line breaking (libthai) would split at an inner word boundary (ผู้ | อำนวยการ), which
+# official documents avoid; they are kept on one line.
+KEEP_TOGETHER = re.compile("(ผู้อำนวยการ|ผู้รับผิดชอบ|ผู้ตรวจราชการ|ปีงบประมาณ|งบประมาณ|ตัวชี้วัด|ค่าเป้าหมาย)")
+
+
+def _text_parts(html: str, change) -> str:
+    return "".join(part if index % 2 else change(part) for index, part in enumerate(_TEXT.split(html)))
 
 
 def thai_digits_html(html: str) -> str:
     """Arabic digits → Thai digits in the text of an HTML document (not in tags, styles or entities)."""
-    return "".join(part if index % 2 else render.thai_digits(part) for index, part in enumerate(_TEXT.split(html)))
+    return _text_parts(html, render.thai_digits)
+
+
+def keep_terms_together(html: str) -> str:
+    return _text_parts(html, lambda text: KEEP_TOGETHER.sub(r'<span class="nw">\1</span>', text))
 
 
 @dataclass
@@ -157,7 +168,7 @@ def _context(data: dict, thai_digits: bool) -> dict:
 
 def _document(template: str, context: dict) -> str:
     with translation.override("th"):
-        html = render_to_string(f"reporting/annual/{template}.html", context)
+        html = keep_terms_together(render_to_string(f"reporting/annual/{template}.html", context))
     return thai_digits_html(html) if context["thai_digits"] else html
 
 

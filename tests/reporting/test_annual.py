@@ -209,3 +209,10 @@ def test_thai_digits_leave_tags_styles_and_entities_alone():
     assert annual.thai_digits_html(html) == ("<style>p { margin: 12pt }</style><p class='x1'>พ.ศ. ๒๕๖๙ &#x27;A&#x27; "
                                             "๑,๒๓๔.๕๐</p>")
     assert Decimal("1") == 1
+
+
+def test_official_terms_stay_on_one_line():
+    html = "<title>ผู้อำนวยการ</title><p title='งบประมาณ'>ผู้อำนวยการสำนักงาน ใช้งบประมาณ</p>"
+    assert annual.keep_terms_together(html) == (
+        "<title>ผู้อำนวยการ</title><p title='งบประมาณ'><span class=\"nw\">ผู้อำนวยการ</span>สำนักงาน ใช้"
+        "<span class=\"nw\">งบประมาณ</span></p>")
