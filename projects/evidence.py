@@ -228,3 +228,30 @@ def download_response(evidence) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def save_items(manager, *, by, stored: list, changes: dict, files=(), links=(), remove=()) -> None:
+    """Add checked uploads and links to ``manager`` (e.g. ``report.evidence``), remove the ids in ``remove``,
+    and note both in ``changes``. Files removed are deleted after commit; ``stored`` collects the names
+    written, so that a caller whose transaction fails can delete them."""
+    from django.db import transaction
+
+    model = manager.model
+    gone = list(manager.filter(pk__in=remove or ()))
+    if gone:
+        changes["evidence removed"] = [", ".join(item.title for item in gone), ""]
+        names = [item.stored_name for item in gone]
+        model.objects.filter(pk__in=[item.pk for item in gone]).delete()
+        transaction.on_commit(lambda: discard(names))
+    added = []
+    for upload, kind in files or ():
+        name = store(upload)
+        stored.append(name)
+        manager.create(kind=model.Kind.FILE, title=upload.name[:255], stored_name=name, content_type=kind.mime,
+                       size=upload.size, uploaded_by=by)
+        added.append(upload.name)
+    for link in links or ():
+        manager.create(kind=model.Kind.LINK, title=link[:255], url=link, uploaded_by=by)
+        added.append(link)
+    if added:
+        changes["evidence added"] = ["", ", ".join(added)]

@@ -10,7 +10,6 @@ Every function takes the version of the form the user was looking at; if someone
 the form since, nothing is written and :class:`ConflictError` says so.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,6 +24,7 @@ from plans.formatting import display_date
 from reminders.outbox import enqueue, site_url
 
 from . import evidence as evidence_files
+from .statemachine import ConflictError, Transition, WorkflowError  # noqa: F401 (re-exported)
 from .models import (
     ActivityProgress,
     Disbursement,
@@ -33,26 +33,11 @@ from .models import (
     Project,
     QuarterlyReport,
     ReportEvent,
-    ReportEvidence,
 )
 
 State = QuarterlyReport.State
 Action = ReportEvent.Action
 
-
-class WorkflowError(Exception):
-    """A change the user may not make now; the message says why and who can help."""
-
-
-class ConflictError(WorkflowError):
-    """Someone else changed the form after the user opened it."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset
-    target: str
 
 
 TRANSITIONS = {
@@ -227,25 +212,8 @@ def save_form(report_id: int, *, by, expected_version: int | None, fields: dict,
 
 
 def _save_evidence(report, *, by, stored: list, changes: dict, files=(), links=(), remove=()) -> None:
-    gone = list(report.evidence.filter(pk__in=remove or ()))
-    if gone:
-        changes["evidence removed"] = [", ".join(item.title for item in gone), ""]
-        names = [item.stored_name for item in gone]
-        ReportEvidence.objects.filter(pk__in=[item.pk for item in gone]).delete()
-        transaction.on_commit(lambda: evidence_files.discard(names))
-    added = []
-    for upload, kind in files or ():
-        name = evidence_files.store(upload)
-        stored.append(name)
-        ReportEvidence.objects.create(report=report, kind=ReportEvidence.Kind.FILE, title=upload.name[:255],
-                                      stored_name=name, content_type=kind.mime, size=upload.size, uploaded_by=by)
-        added.append(upload.name)
-    for link in links or ():
-        ReportEvidence.objects.create(report=report, kind=ReportEvidence.Kind.LINK, title=link[:255], url=link,
-                                      uploaded_by=by)
-        added.append(link)
-    if added:
-        changes["evidence added"] = ["", ", ".join(added)]
+    evidence_files.save_items(report.evidence, by=by, stored=stored, changes=changes, files=files, links=links,
+                              remove=remove)
 
 
 @transaction.atomic

@@ -1,0 +1,208 @@
+"""Inspections (การตรวจราชการ): rounds, inspection issues with the office's report, the inspectors'
+recommendations, and the actions that follow them up to closure.
+
+The issue report follows the quarterly form's workflow (draft → submitted → verified → approved,
+or returned with a reason); an action goes open → in progress → done → closed (or back to in
+progress, returned with a reason). Both keep a history of events and evidence like the forms.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet
+from projects.evidence import EvidenceBase
+
+
+class Body(models.TextChoices):
+    OBEC = "obec", _("OBEC inspectors (ผู้ตรวจราชการ สพฐ.)")
+    MOE = "moe", _("Ministry of Education inspectors")
+    PMO = "pmo", _("Integrated inspection of the Prime Minister's Office")
+
+
+class RoundQuerySet(ScopedQuerySet):
+    office_lookup = "office"
+
+
+class InspectionRound(models.Model):
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="inspection_rounds",
+                               editable=False)
+    fiscal_year = models.ForeignKey("plans.FiscalYear", verbose_name=_("fiscal year"), on_delete=models.PROTECT,
+                                    related_name="inspection_rounds")
+    body = models.CharField(_("inspected by"), max_length=4, choices=Body.choices, default=Body.OBEC)
+    number = models.PositiveSmallIntegerField(_("round"), default=1)
+    title = models.CharField(_("title"), max_length=300)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    inspectors = models.TextField(_("inspectors"), help_text=_("One name and position per line."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fiscal_year__year", "start_date", "number"]
+        verbose_name = _("inspection round")
+        verbose_name_plural = _("inspection rounds")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.office_id = self.fiscal_year.office_id
+        super().save(*args, **kwargs)
+
+
+class WorkflowEvent(models.Model):
+    """Who did what to an item of the inspection workflow, when and why."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
+class IssueQuerySet(ScopedQuerySet):
+    office_lookup = "round__office"
+    group_lookup = "group"
+    owner_lookup = "responsible"
+
+
+class InspectionIssue(models.Model):
+    """An inspection issue (ประเด็นการตรวจราชการ) and the office's report on it."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for changes")
+        VERIFIED = "verified", _("Verified")
+        APPROVED = "approved", _("Approved")
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="issues")
+    code = models.CharField(_("no."), max_length=20)
+    title = models.CharField(_("inspection issue"), max_length=500)
+    description = models.TextField(_("what the inspectors look at"), blank=True)
+    group = models.ForeignKey("accounts.WorkGroup", verbose_name=_("responsible group"), on_delete=models.PROTECT,
+                              related_name="inspection_issues")
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsible person"),
+                                    on_delete=models.PROTECT, related_name="inspection_issues")
+    projects = models.ManyToManyField("projects.Project", verbose_name=_("related projects"), blank=True,
+                                      related_name="inspection_issues")
+    indicators = models.ManyToManyField("plans.Indicator", verbose_name=_("related indicators"), blank=True,
+                                        related_name="inspection_issues")
+    report = models.TextField(_("the office's report"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "code"]
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="inspection_issue_unique_code")]
+        verbose_name = _("inspection issue")
+        verbose_name_plural = _("inspection issues")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class IssueEvent(WorkflowEvent):
+    issue = models.ForeignKey(InspectionIssue, on_delete=models.CASCADE, related_name="events")
+
+
+class IssueEvidence(EvidenceBase):
+    issue = models.ForeignKey(InspectionIssue, on_delete=models.CASCADE, related_name="evidence")
+
+
+class Recommendation(models.Model):
+    """An inspector's recommendation (ข้อเสนอแนะของผู้ตรวจราชการ), analysed by planning, decided by the director."""
+
+    issue = models.ForeignKey(InspectionIssue, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField(_("no."), default=1)
+    text = models.TextField(_("recommendation"))
+    analysis = models.TextField(_("planning group's analysis"), blank=True)
+    decision = models.TextField(_("director's decision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issue", "number", "id"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self):
+        return f"{self.issue.code}.{self.number} {self.text[:60]}"
+
+
+class ActionQuerySet(ScopedQuerySet):
+    office_lookup = "recommendation__issue__round__office"
+    group_lookup = "group"
+    owner_lookup = "owner"
+
+    def open(self):
+        return self.exclude(state=FollowUpAction.State.CLOSED)
+
+
+class FollowUpAction(models.Model):
+    """What a group does about a recommendation, by a due date, followed up to closure."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done, waiting for verification")
+        RETURNED = "returned", _("Returned for more work")
+        CLOSED = "closed", _("Verified and closed")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("action"), max_length=500)
+    group = models.ForeignKey("accounts.WorkGroup", verbose_name=_("group"), on_delete=models.PROTECT,
+                              related_name="inspection_actions")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="inspection_actions")
+    due_date = models.DateField(_("due date"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN, db_index=True)
+    progress = models.TextField(_("follow-up report"), blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+
+    def __str__(self):
+        return self.title
+
+    def is_overdue(self, today) -> bool:
+        return self.state in (self.State.OPEN, self.State.IN_PROGRESS, self.State.RETURNED) and self.due_date < today
+
+
+class ActionEvent(WorkflowEvent):
+    action_item = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="events")
+
+
+class ActionEvidence(EvidenceBase):
+    action_item = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="evidence")
