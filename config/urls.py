@@ -21,5 +21,6 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("reporting/", include("reporting.urls")),
     path("mail/", include("reminders.urls")),
+    path("inspections/", include("inspections.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from projects import evidence as evidence_files
-from projects.statemachine import Transition, WorkflowError, check, lock, record
+from projects.statemachine import NotAllowed, Transition, WorkflowError, check, lock, record
 
 from .models import FollowUpAction, InspectionIssue, Recommendation
 
@@ -100,7 +100,7 @@ def save_report(issue_id: int, *, by, expected_version: int | None, text: str, f
                 stored: list | None = None) -> InspectionIssue:
     issue = lock(InspectionIssue, issue_id, expected_version, related=["round"])
     if not may_write_report(by, issue):
-        raise WorkflowError(_("Only the responsible person (or planning staff) edits this report, and only "
+        raise NotAllowed(_("Only the responsible person (or planning staff) edits this report, and only "
                               "while it is a draft or returned."))
     changes = {}
     if issue.report != text:
@@ -149,7 +149,7 @@ def decide(recommendation_id: int, *, by, decision: str) -> Recommendation:
     recommendation = (Recommendation.objects.select_for_update().select_related("issue__round")
                       .get(pk=recommendation_id))
     if not is_director(by, recommendation.issue.round.office_id):
-        raise WorkflowError(_("The director decides what is done about a recommendation."))
+        raise NotAllowed(_("The director decides what is done about a recommendation."))
     if not decision.strip():
         raise WorkflowError(_("Write the decision."))
     recommendation.decision, recommendation.decided_by = decision.strip(), by
@@ -163,7 +163,7 @@ def assign_action(recommendation_id: int, *, by, title: str, group, owner, due_d
     recommendation = Recommendation.objects.select_related("issue__round").get(pk=recommendation_id)
     office_id = recommendation.issue.round.office_id
     if not may_manage(by, office_id):
-        raise WorkflowError(_("Planning staff assign follow-up actions."))
+        raise NotAllowed(_("Planning staff assign follow-up actions."))
     if not recommendation.decided_at:
         raise WorkflowError(_("The director decides on the recommendation before actions are assigned."))
     if group.office_id != office_id or owner.office_id != office_id or not owner.is_active:
@@ -183,7 +183,7 @@ def follow_up(action_id: int, *, by, expected_version: int | None, text: str, fi
               stored: list | None = None) -> FollowUpAction:
     action = lock(FollowUpAction, action_id, expected_version, related=["group"])
     if not may_follow_up(by, action):
-        raise WorkflowError(_("Only the owner (or the group head) reports on this action, and only while it is "
+        raise NotAllowed(_("Only the owner (or the group head) reports on this action, and only while it is "
                               "open, in progress or returned."))
     changes = {}
     if action.progress != text:

@@ -31,7 +31,52 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProgressForm(forms.Form):
+class EvidenceForm(forms.Form):
+    """A form with evidence inputs: files, links (one per line) and evidence to remove.
+    Subclasses set ``self.evidence_items`` (what is attached now) before validation."""
+
+    evidence_files = MultipleFileField(
+        label=_("Attach files"), required=False,
+        widget=MultipleFileInput(attrs={"class": "form-control", "accept": ",".join(
+            "." + kind.extension for kind in evidence.ALLOWED.values())}))
+    evidence_links = forms.CharField(
+        label=_("Add links (one per line)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control", "placeholder": "https://"}))
+    remove_evidence = forms.TypedMultipleChoiceField(
+        label=_("Remove"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
+
+    def set_evidence(self, items) -> None:
+        self.evidence_items = list(items)
+        self.fields["remove_evidence"].choices = [(item.pk, item.title) for item in self.evidence_items]
+
+    def clean(self):
+        return clean_evidence(self, super().clean())
+
+    def evidence_payload(self) -> dict:
+        data = self.cleaned_data
+        return {"files": data.get("evidence_files") or [], "links": data.get("evidence_links") or [],
+                "remove": data.get("remove_evidence") or []}
+
+
+def clean_evidence(form, data: dict) -> dict:
+    """Check links and uploads (kind, size, totals with the evidence kept); errors go on their fields."""
+    removed = set(data.get("remove_evidence") or ())
+    kept = [item for item in form.evidence_items if item.pk not in removed]
+    try:
+        data["evidence_links"] = evidence.check_links(data.get("evidence_links", ""))
+    except ValidationError as error:
+        form.add_error("evidence_links", error)
+    links = data.get("evidence_links") or []
+    try:
+        data["evidence_files"] = evidence.check_uploads(
+            data.get("evidence_files") or [], existing_bytes=sum(item.size for item in kept),
+            existing_items=len(kept) + len(links))
+    except ValidationError as error:
+        form.add_error("evidence_files", error)
+    return data
+
+
+class ProgressForm(EvidenceForm):
     """Type checks only (a draft may be incomplete); completeness is checked on submission."""
 
     spent_this_quarter = forms.DecimalField(
@@ -44,15 +89,6 @@ class ProgressForm(forms.Form):
     problems = forms.CharField(label=_("Problems and obstacles"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
     suggestions = forms.CharField(label=_("Suggestions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    evidence_files = MultipleFileField(
-        label=_("Attach files"), required=False,
-        widget=MultipleFileInput(attrs={"class": "form-control", "accept": ",".join(
-            "." + kind.extension for kind in evidence.ALLOWED.values())}))
-    evidence_links = forms.CharField(
-        label=_("Add links (one per line)"), required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control", "placeholder": "https://"}))
-    remove_evidence = forms.TypedMultipleChoiceField(
-        label=_("Remove"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, report, activity_lines, result_lines, evidence_items=None, **kwargs):
@@ -90,24 +126,6 @@ class ProgressForm(forms.Form):
                 self.fields[f"{prefix}-text"] = forms.CharField(
                     label=_("Note"), required=False, initial=line.text,
                     widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
-
-    def clean(self):
-        data = super().clean()
-        removed = set(data.get("remove_evidence") or ())
-        kept = [item for item in self.evidence_items if item.pk not in removed]
-        try:
-            data["evidence_links"] = evidence.check_links(data.get("evidence_links", ""))
-        except ValidationError as error:
-            self.add_error("evidence_links", error)
-        links = data.get("evidence_links") or []
-        try:
-            data["evidence_files"] = evidence.check_uploads(
-                data.get("evidence_files") or [],
-                existing_bytes=sum(item.size for item in kept),
-                existing_items=len(kept) + len(links))
-        except ValidationError as error:
-            self.add_error("evidence_files", error)
-        return data
 
     def rows(self):
         activities = [

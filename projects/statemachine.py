@@ -15,6 +15,10 @@ class WorkflowError(Exception):
     """A change the user may not make now; the message says why and who can help."""
 
 
+class NotAllowed(WorkflowError):
+    """The user's role does not allow this change (shown as 403)."""
+
+
 class ConflictError(WorkflowError):
     """Someone else changed the item after the user opened it."""
 
@@ -41,7 +45,7 @@ def check(item, transition: Transition, allowed: bool, *, label: str):
         raise WorkflowError(_("This is %(state)s; it cannot be %(action)s now.")
                             % {"state": item.get_state_display(), "action": label})
     if not allowed:
-        raise WorkflowError(_("You may not do that."))
+        raise NotAllowed(_("You may not do that."))
 
 
 def record(item, *, events, by, action, from_state, reason="", changes=None, fields=()):

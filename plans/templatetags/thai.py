@@ -137,3 +137,9 @@ def thaidate_iso(value, arg=None):
 @register.filter
 def get_key(mapping, key):
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def is_overdue_on(item, day):
+    """``item.is_overdue(day)`` for templates."""
+    return bool(getattr(item, "is_overdue", None) and item.is_overdue(day))

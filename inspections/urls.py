@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("", views.round_list, name="rounds"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("issues/<int:pk>/", views.issue_detail, name="issue"),
+    path("actions/<int:pk>/", views.action_detail, name="action"),
+    path("mine/", views.my_actions, name="mine"),
+    path("board/", views.board, name="board"),
+    path("evidence/<slug:which>/<int:pk>/", views.evidence_download, name="evidence"),
+]

@@ -1,0 +1,293 @@
+"""Inspection screens: rounds, issues (report, recommendations, actions), follow-up actions, my actions, board."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.models import Role
+from projects import evidence as evidence_files
+from projects.statemachine import ConflictError, NotAllowed, WorkflowError
+from reporting.dashboard import _choices
+
+from . import workflow
+from .forms import (ActionForm, AnalysisForm, DecisionForm, FollowUpForm, IssueForm, ReasonForm, RecommendationForm,
+                    ReportForm, RoundForm)
+from .models import (ActionEvidence, FollowUpAction, InspectionIssue, InspectionRound, IssueEvidence,
+                     Recommendation)
+
+BOARD_ROLES = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.GROUP_HEAD, Role.COMMITTEE)
+
+
+def _issue(request, pk: int) -> InspectionIssue:
+    return get_object_or_404(InspectionIssue.objects.visible_to(request.user)
+                             .select_related("round__fiscal_year", "group", "responsible"), pk=pk)
+
+
+def _action(request, pk: int) -> FollowUpAction:
+    return get_object_or_404(FollowUpAction.objects.visible_to(request.user).select_related(
+        "recommendation__issue__round", "group", "owner", "closed_by"), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_list(request):
+    office, years, fy = _choices(request)
+    if fy is None:
+        return redirect("plans:fiscal_year_list")
+    may_manage = workflow.may_manage(request.user, office.pk)
+    form = RoundForm(initial={"number": InspectionRound.objects.filter(fiscal_year=fy).count() + 1})
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied(_("Planning staff record inspection rounds."))
+        form = RoundForm(request.POST)
+        form.instance.fiscal_year, form.instance.created_by = fy, request.user
+        if form.is_valid():
+            inspection_round = form.save()
+            messages.success(request, _("Round recorded. Add its inspection issues."))
+            return redirect("inspections:round", pk=inspection_round.pk)
+    rounds = InspectionRound.objects.visible_to(request.user).filter(fiscal_year=fy)
+    return render(request, "inspections/round_list.html", {
+        "fy": fy, "years": years, "rounds": rounds, "form": form if may_manage else None,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_detail(request, pk: int):
+    inspection_round = get_object_or_404(InspectionRound.objects.visible_to(request.user).select_related(
+        "fiscal_year"), pk=pk)
+    may_manage = workflow.may_manage(request.user, inspection_round.office_id)
+    form = IssueForm(round=inspection_round)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied(_("Planning staff record inspection issues."))
+        form = IssueForm(request.POST, round=inspection_round)
+        if form.is_valid():
+            issue = form.save()
+            messages.success(request, _("Issue %(code)s recorded; %(name)s writes the office's report.")
+                             % {"code": issue.code, "name": issue.responsible.full_name})
+            return redirect("inspections:round", pk=pk)
+    issues = (InspectionIssue.objects.visible_to(request.user).filter(round=inspection_round)
+              .select_related("group", "responsible"))
+    return render(request, "inspections/round_detail.html", {
+        "round": inspection_round, "issues": issues, "form": form if may_manage else None,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_detail(request, pk: int):
+    issue = _issue(request, pk)
+    office_id = issue.round.office_id
+    forms = {"report": ReportForm(issue=issue), "recommendation": RecommendationForm(
+        initial={"number": issue.recommendations.count() + 1}), "reason": ReasonForm(initial={"version": issue.version})}
+    status = 200
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            done = _issue_post(request, issue, op, forms)
+        except ConflictError as error:
+            messages.error(request, str(error))
+            done, status = False, 409
+        except NotAllowed as error:
+            messages.error(request, str(error))
+            done, status = False, 403
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            done, status = False, 400
+        if done:
+            return redirect("inspections:issue", pk=pk)
+        status = status if status != 200 else 400
+        issue = _issue(request, pk)
+    recommendations = list(issue.recommendations.prefetch_related("actions__owner", "actions__group"))
+    return render(request, "inspections/issue_detail.html", {
+        "issue": issue, "forms": forms, "recommendations": recommendations,
+        "may_write": workflow.may_write_report(request.user, issue),
+        "moves": workflow.issue_actions(request.user, issue),
+        "may_manage": workflow.may_manage(request.user, office_id),
+        "is_planning": workflow.is_planning(request.user, office_id),
+        "is_director": workflow.is_director(request.user, office_id),
+        "action_form": ActionForm(office=issue.round.office, initial={"group": issue.group_id}),
+        "events": issue.events.select_related("actor"), "evidence": issue.evidence.all(),
+        "projects": issue.projects.all(), "indicators": issue.indicators.all(),
+    }, status=status)
+
+
+def _issue_post(request, issue, op: str, forms: dict) -> bool:
+    office_id = issue.round.office_id
+    if op == "save":
+        form = forms["report"] = ReportForm(request.POST, request.FILES, issue=issue)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+            return False
+        stored = []
+        try:
+            workflow.save_report(issue.pk, by=request.user, expected_version=form.cleaned_data["version"],
+                                 text=form.cleaned_data["report"], stored=stored, **form.evidence_payload())
+        except BaseException:
+            evidence_files.discard(stored)
+            raise
+        if request.POST.get("then") == "submit":
+            workflow.move_issue(issue.pk, "submit", by=request.user, expected_version=form.cleaned_data["version"] + 1)
+            messages.success(request, _("Report submitted to the planning group."))
+        else:
+            messages.success(request, _("Report saved."))
+        return True
+    if op in workflow.ISSUE_MOVES:
+        form = forms["reason"] = ReasonForm(request.POST)
+        if not form.is_valid():
+            return False
+        workflow.move_issue(issue.pk, op, by=request.user, expected_version=form.cleaned_data["version"],
+                            reason=form.cleaned_data["reason"])
+        messages.success(request, _("Done: the report is now %(state)s.")
+                         % {"state": InspectionIssue.objects.get(pk=issue.pk).get_state_display()})
+        return True
+    if op == "add_recommendation":
+        if not workflow.may_manage(request.user, office_id):
+            raise PermissionDenied(_("Planning staff record the inspectors' recommendations."))
+        form = forms["recommendation"] = RecommendationForm(request.POST)
+        form.instance.issue, form.instance.created_by = issue, request.user
+        if not form.is_valid():
+            return False
+        form.save()
+        messages.success(request, _("Recommendation recorded."))
+        return True
+    recommendation = get_object_or_404(Recommendation, pk=request.POST.get("recommendation") or 0, issue=issue)
+    if op == "analyse":
+        if not workflow.is_planning(request.user, office_id):
+            raise PermissionDenied(_("The planning group analyses recommendations."))
+        form = AnalysisForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Write the analysis."))
+            return False
+        recommendation.analysis = form.cleaned_data["analysis"]
+        recommendation.save(update_fields=["analysis"])
+        return True
+    if op == "decide":
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Write the decision."))
+            return False
+        workflow.decide(recommendation.pk, by=request.user, decision=form.cleaned_data["decision"])
+        return True
+    if op == "assign":
+        form = ActionForm(request.POST, office=issue.round.office)
+        if not form.is_valid():
+            messages.error(request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
+            return False
+        data = form.cleaned_data
+        action = workflow.assign_action(recommendation.pk, by=request.user, title=data["title"], group=data["group"],
+                                        owner=data["owner"], due_date=data["due_date"])
+        messages.success(request, _("Action assigned to %(name)s.") % {"name": action.owner.full_name})
+        return True
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_detail(request, pk: int):
+    action = _action(request, pk)
+    form, reason = FollowUpForm(action=action), ReasonForm(initial={"version": action.version})
+    status = 200
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            if op == "save":
+                form = FollowUpForm(request.POST, request.FILES, action=action)
+                if form.is_valid():
+                    stored = []
+                    try:
+                        workflow.follow_up(action.pk, by=request.user, expected_version=form.cleaned_data["version"],
+                                           text=form.cleaned_data["progress"], stored=stored,
+                                           **form.evidence_payload())
+                    except BaseException:
+                        evidence_files.discard(stored)
+                        raise
+                    messages.success(request, _("Follow-up saved."))
+                    return redirect("inspections:action", pk=pk)
+                messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+                status = 400
+            elif op in workflow.ACTION_MOVES:
+                reason = ReasonForm(request.POST)
+                if reason.is_valid():
+                    action = workflow.move_action(action.pk, op, by=request.user,
+                                                  expected_version=reason.cleaned_data["version"],
+                                                  reason=reason.cleaned_data["reason"])
+                    messages.success(request, _("Done: the action is now %(state)s.")
+                                     % {"state": action.get_state_display()})
+                    return redirect("inspections:action", pk=pk)
+                status = 400
+            else:
+                raise Http404
+        except ConflictError as error:
+            messages.error(request, str(error))
+            status = 409
+        except NotAllowed as error:
+            messages.error(request, str(error))
+            status = 403
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            status = 400
+        action = _action(request, pk)
+    return render(request, "inspections/action_detail.html", {
+        "action": action, "form": form, "reason": reason,
+        "may_follow_up": workflow.may_follow_up(request.user, action),
+        "moves": workflow.action_moves(request.user, action), "today": timezone.localdate(),
+        "events": action.events.select_related("actor"), "evidence": action.evidence.all(),
+    }, status=status)
+
+
+@login_required
+@require_safe
+def my_actions(request):
+    actions = (FollowUpAction.objects.filter(owner=request.user).select_related(
+        "recommendation__issue__round", "group").order_by("state", "due_date"))
+    issues = (InspectionIssue.objects.filter(responsible=request.user).exclude(state=InspectionIssue.State.APPROVED)
+              .select_related("round"))
+    return render(request, "inspections/my_actions.html", {
+        "actions": actions, "issues": issues, "today": timezone.localdate()})
+
+
+@login_required
+@require_safe
+def board(request):
+    """Planning staff's follow-up board: every visible action by state, earliest due first."""
+    if not (request.user.is_superuser or request.user.has_role(*BOARD_ROLES)):
+        raise PermissionDenied(_("The follow-up board is for planning staff, the director and group heads."))
+    office, years, fy = _choices(request)
+    if fy is None:
+        return redirect("plans:fiscal_year_list")
+    actions = (FollowUpAction.objects.visible_to(request.user)
+               .filter(recommendation__issue__round__fiscal_year=fy)
+               .select_related("recommendation__issue__round", "group", "owner").order_by("due_date", "id"))
+    columns = {state: [] for state, _label in FollowUpAction.State.choices}
+    for action in actions:
+        columns[action.state].append(action)
+    today = timezone.localdate()
+    return render(request, "inspections/board.html", {
+        "fy": fy, "years": years, "today": today,
+        "columns": [(state, label, columns[state]) for state, label in FollowUpAction.State.choices],
+        "overdue": sum(1 for a in actions if a.is_overdue(today)),
+    })
+
+
+@login_required
+@require_safe
+def evidence_download(request, which: str, pk: int):
+    if which == "issue":
+        item = get_object_or_404(IssueEvidence, pk=pk)
+        _issue(request, item.issue_id)  # 404 unless the user may see the issue
+    elif which == "action":
+        item = get_object_or_404(ActionEvidence, pk=pk)
+        _action(request, item.action_item_id)
+    else:
+        raise Http404
+    if item.kind != item.Kind.FILE:
+        return redirect(item.url)
+    return evidence_files.download_response(item)
+

@@ -1,0 +1,111 @@
+"""Inspection screens clicked through with the test client, with scoping."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from inspections.models import FollowUpAction, InspectionIssue, InspectionRound
+
+from .test_workflow import PDF
+
+
+@pytest.mark.django_db
+def test_round_issue_report_recommendation_action_to_closure(client, fy, planning, director, owner, promo_group,
+                                                             other_owner, other_office_planning):
+    client.force_login(planning)
+    response = client.post(reverse("inspections:rounds") + "?fy=2569", {
+        "body": "obec", "number": 1, "title": "ตรวจราชการ รอบที่ 1/2569", "start_date": "10/02/2569",
+        "end_date": "12/02/2569", "inspectors": "นายตรวจ ดี"})
+    inspection_round = InspectionRound.objects.get()
+    assert response.url == reverse("inspections:round", args=[inspection_round.pk])
+    assert inspection_round.start_date == date(2026, 2, 10) and inspection_round.office == fy.office
+    client.post(reverse("inspections:round", args=[inspection_round.pk]), {
+        "code": "1", "title": "การลดความเหลื่อมล้ำ", "group": promo_group.pk, "responsible": owner.pk})
+    issue = InspectionIssue.objects.get()
+    # The responsible owner writes the report with evidence and submits it.
+    client.force_login(owner)
+    response = client.post(reverse("inspections:issue", args=[issue.pk]), {
+        "op": "save", "version": 1, "report": "ติดตามนักเรียน 120 คน", "then": "submit",
+        "evidence_files": SimpleUploadedFile("ภาพ.pdf", PDF, content_type="application/pdf")})
+    issue.refresh_from_db()
+    assert response.status_code == 302 and issue.state == "submitted" and issue.evidence.count() == 1
+    evidence = issue.evidence.get()
+    assert client.get(reverse("inspections:evidence", args=["issue", evidence.pk])).status_code == 200
+    # Others: another group's owner and another office see nothing.
+    client.force_login(other_owner)
+    assert client.get(reverse("inspections:issue", args=[issue.pk])).status_code == 404
+    assert client.get(reverse("inspections:evidence", args=["issue", evidence.pk])).status_code == 404
+    client.force_login(other_office_planning)
+    assert client.get(reverse("inspections:round", args=[inspection_round.pk])).status_code == 404
+    # Planning verifies, the director approves.
+    client.force_login(planning)
+    client.post(reverse("inspections:issue", args=[issue.pk]), {"op": "verify", "version": issue.version})
+    issue.refresh_from_db()
+    client.force_login(director)
+    client.post(reverse("inspections:issue", args=[issue.pk]), {"op": "approve", "version": issue.version})
+    issue.refresh_from_db()
+    assert issue.state == "approved"
+    # A recommendation: planning records and analyses it, the director decides, planning assigns an action.
+    client.force_login(planning)
+    client.post(reverse("inspections:issue", args=[issue.pk]), {"op": "add_recommendation", "number": 1,
+                                                                 "text": "ควรมีระบบติดตามรายบุคคล"})
+    rec = issue.recommendations.get()
+    client.post(reverse("inspections:issue", args=[issue.pk]), {"op": "analyse", "recommendation": rec.pk,
+                                                                 "analysis": "ทำได้ภายในไตรมาส 3"})
+    response = client.post(reverse("inspections:issue", args=[issue.pk]), {
+        "op": "assign", "recommendation": rec.pk, "title": "พัฒนาระบบ", "group": promo_group.pk,
+        "owner": owner.pk, "due_date": "30/04/2569"})
+    assert response.status_code == 400 and not FollowUpAction.objects.exists()  # not decided yet
+    client.force_login(director)
+    client.post(reverse("inspections:issue", args=[issue.pk]), {"op": "decide", "recommendation": rec.pk,
+                                                                 "decision": "เห็นชอบ"})
+    client.force_login(planning)
+    client.post(reverse("inspections:issue", args=[issue.pk]), {
+        "op": "assign", "recommendation": rec.pk, "title": "พัฒนาระบบติดตาม", "group": promo_group.pk,
+        "owner": owner.pk, "due_date": "30/04/2569"})
+    action = FollowUpAction.objects.get()
+    assert action.due_date == date(2026, 4, 30)
+    # The owner follows up with evidence and marks it done; planning closes it.
+    client.force_login(owner)
+    assert "พัฒนาระบบติดตาม" in client.get(reverse("inspections:mine")).content.decode()
+    client.post(reverse("inspections:action", args=[action.pk]), {
+        "op": "save", "version": action.version, "progress": "ระบบใช้งานแล้ว",
+        "evidence_links": "https://example.go.th/report"})
+    action.refresh_from_db()
+    assert action.state == "in_progress"
+    client.post(reverse("inspections:action", args=[action.pk]), {"op": "done", "version": action.version})
+    action.refresh_from_db()
+    assert action.state == "done"
+    response = client.post(reverse("inspections:action", args=[action.pk]), {"op": "close", "version": action.version})
+    assert response.status_code == 403
+    client.force_login(planning)
+    client.post(reverse("inspections:action", args=[action.pk]), {"op": "close", "version": action.version})
+    action.refresh_from_db()
+    assert action.state == "closed"
+    board = client.get(reverse("inspections:board"), {"fy": 2569}).content.decode()
+    assert "พัฒนาระบบติดตาม" in board
+
+
+@pytest.mark.django_db
+def test_stale_page_and_bad_input_save_nothing(client, issue, owner, planning):
+    client.force_login(owner)
+    client.post(reverse("inspections:issue", args=[issue.pk]), {"op": "save", "version": 1, "report": "ก"})
+    response = client.post(reverse("inspections:issue", args=[issue.pk]), {"op": "save", "version": 1,
+                                                                           "report": "ข"})
+    assert response.status_code == 409
+    issue.refresh_from_db()
+    assert issue.report == "ก"
+    response = client.post(reverse("inspections:issue", args=[issue.pk]), {
+        "op": "save", "version": issue.version, "report": "ค",
+        "evidence_files": SimpleUploadedFile("x.exe", b"MZ\x90\x00", content_type="application/pdf")})
+    assert response.status_code == 400
+    issue.refresh_from_db()
+    assert issue.report == "ก" and not issue.evidence.exists()
+    client.force_login(planning)
+    response = client.post(reverse("inspections:rounds"), {"title": "", "start_date": "31/02/2569"})
+    assert response.status_code == 400 and not InspectionRound.objects.exclude(pk=issue.round_id).exists()
+    assert client.get(reverse("inspections:board")).status_code == 200
+    client.force_login(owner)
+    assert client.get(reverse("inspections:board")).status_code == 403
