@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts import demo as accounts_demo
+from inspections import demo as inspections_demo
 from plans import demo as plans_demo
 from projects import demo as projects_demo
 from projects import demo_reports
@@ -20,6 +21,7 @@ class Command(BaseCommand):
                     owners.setdefault(group.code, []).append(user)
         projects_demo.seed(years[(main.code, 2569)], owners_by_group=owners)
         demo_reports.seed(years[(main.code, 2569)])
+        inspections_demo.seed(years[(main.code, 2569)])
         projects_demo.seed_plan_tree(years[(result["second"].code, 2569)])
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
         self.stdout.write(f"  password for every demo account: {accounts_demo.DEMO_PASSWORD}")
