@@ -65,10 +65,25 @@ class Item:
     rule: ReminderRule
     days_left: int  # working days to the due date; negative: overdue
 
+    kind = "form"
+
     @property
     def key(self) -> str:
         return (f"form:{self.project.pk}:q{self.quarter.pk}:{self.rule.code}:{self.rule.audience}:"
                 f"{self.quarter.due_date.isoformat()}:user:{self.recipient.pk}")
+
+    @property
+    def office_id(self) -> int:
+        return self.project.office_id
+
+    @property
+    def due_date(self) -> date:
+        return self.quarter.due_date
+
+    def line(self) -> str:
+        state = self.report.state if self.report else "not started"
+        return (f"{self.project.code} Q{self.quarter.number}/{self.quarter.fiscal_year.year} due {self.quarter.due_date} "
+                f"[{self.rule.code}, {self.rule.audience}] {self.days_left:+d} working days, {state}")
 
 
 @dataclass
@@ -133,7 +148,13 @@ def form_items(today: date) -> list[Item]:
 # Where reminders come from: each source returns today's items (anything with a unique ``key``, a
 # ``recipient`` and a ``rule``). Inspection actions nearing or past their due date join here as a
 # second source, so they share the once-only keys, the one-letter-per-person and the outbox.
-SOURCES = [form_items]
+def inspection_action_items(today: date) -> list:
+    from inspections.reminders import action_items
+
+    return action_items(today, CATCH_UP_DAYS)
+
+
+SOURCES = [form_items, inspection_action_items]
 
 
 def due_items(today: date) -> list[Item]:
@@ -163,13 +184,21 @@ def plan(today: date) -> list[Letter]:
 
 
 def _context(letter: Letter, today: date) -> dict:
-    own = [i for i in letter.items if i.rule.audience == ReminderRule.Audience.OWNER]
-    watch = [i for i in letter.items if i.rule.audience == ReminderRule.Audience.ESCALATION]
-    for item in letter.items:
+    forms = [i for i in letter.items if i.kind == "form"]
+    actions = [i for i in letter.items if i.kind == "action"]
+    own = [i for i in forms if i.rule.audience == ReminderRule.Audience.OWNER]
+    watch = [i for i in forms if i.rule.audience == ReminderRule.Audience.ESCALATION]
+    for item in forms:
         item.link = outbox.site_url(reverse("projects:report", args=[item.project.pk, item.quarter.number]))
+    for item in actions:
+        item.href = item.link(outbox.site_url)
+    for item in letter.items:
         item.overdue = -item.days_left if item.days_left < 0 else 0
     return {"own": own, "watch": watch, "today": today, "count": len(letter.items),
-            "my_forms": outbox.site_url(reverse("projects:my_forms"))}
+            "own_actions": [i for i in actions if i.rule.audience == "owner"],
+            "watch_actions": [i for i in actions if i.rule.audience == "escalation"],
+            "my_forms": outbox.site_url(reverse("projects:my_forms")),
+            "my_actions": outbox.site_url(reverse("inspections:mine"))}
 
 
 def sweep(today: date) -> list[Letter]:
@@ -179,14 +208,14 @@ def sweep(today: date) -> list[Letter]:
         letters = plan(today)
         for letter in letters:
             rows = Reminder.objects.bulk_create([
-                Reminder(key=item.key, office_id=item.project.office_id, recipient=letter.recipient,
-                         project=item.project, quarter=item.quarter, rule=item.rule.code,
-                         audience=item.rule.audience, due_date=item.quarter.due_date, day=today)
+                Reminder(key=item.key, office_id=item.office_id, recipient=letter.recipient,
+                         project=getattr(item, "project", None), quarter=getattr(item, "quarter", None),
+                         rule=item.rule.code, audience=item.rule.audience, due_date=item.due_date, day=today)
                 for item in letter.items
             ])
             message = outbox.enqueue(
                 key=f"deadlines:{today.isoformat()}:user:{letter.recipient.pk}:r{rows[0].pk}",
-                kind=Message.Kind.DEADLINE, recipient=letter.recipient, office=letter.items[0].project.office,
+                kind=Message.Kind.DEADLINE, recipient=letter.recipient, office=letter.recipient.office,
                 template="deadlines", context=_context(letter, today))
             if message is not None:
                 Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(message=message)

@@ -59,6 +59,14 @@ def dashboard(request):
     rows = [{"group": g, "cells": [(q, year.matrix[g][q.number]) for q in year.quarters]} for g in year.groups]
     counts = year.indicator_counts
     current = next((b for b in reversed(year.budget_quarters) if b.cumulative is not None), None)
+    from inspections.models import FollowUpAction
+
+    actions = (FollowUpAction.objects.visible_to(request.user).open()
+               .filter(recommendation__issue__round__fiscal_year=fy).select_related("owner").order_by("due_date", "id"))
+    if group is not None:
+        actions = actions.filter(group=group)
+    today = timezone.localdate()
+    open_actions = list(actions[:OVERDUE_LISTED])
     query = {"fy": fy.year, "q": quarter or "", "group": group.pk if group else "", "basis": basis}
     return render(request, "reporting/dashboard.html", {
         "fy": fy, "years": years, "office": office, "year": year, "rows": rows, "groups": groups,
@@ -68,6 +76,7 @@ def dashboard(request):
         "query": query, "query_string": urlencode({k: v for k, v in query.items() if v}),
         "project_count": year.project_count,
         "totals": [(q, year.totals[q.number]) for q in year.quarters],
+        "open_actions": open_actions, "open_action_count": actions.count(), "today": today,
     })
 
 

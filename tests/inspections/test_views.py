@@ -109,3 +109,15 @@ def test_stale_page_and_bad_input_save_nothing(client, issue, owner, planning):
     assert client.get(reverse("inspections:board")).status_code == 200
     client.force_login(owner)
     assert client.get(reverse("inspections:board")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_dashboard_lists_open_inspection_actions(client, recommendation, director, planning, promo_group, owner):
+    from inspections import workflow
+
+    workflow.decide(recommendation.pk, by=director, decision="เห็นชอบ")
+    workflow.assign_action(recommendation.pk, by=planning, title="พัฒนาระบบติดตาม", group=promo_group, owner=owner,
+                           due_date=date(2026, 4, 30))
+    client.force_login(planning)
+    page = client.get(reverse("reporting:dashboard"), {"fy": 2569}).content.decode()
+    assert 'id="open-actions"' in page and "พัฒนาระบบติดตาม" in page

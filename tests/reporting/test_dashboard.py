@@ -113,11 +113,11 @@ def test_dashboard_queries_do_not_grow_with_projects(client, fy, year_data, plan
                                                      django_assert_max_num_queries):
     client.force_login(planning)
     url = reverse("reporting:dashboard")
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(26):
         client.get(url, {"fy": 2569})
     for n in range(30):
         make_project(fy, promo_group, f"X-{n:02d}")
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(26):
         response = client.get(url, {"fy": 2569})
     assert response.status_code == 200 and Project.objects.count() == 33
 

@@ -28,12 +28,9 @@ class Command(BaseCommand):
             return self._digest(day, dry_run, verb)
         letters = sweep.plan(day) if dry_run else sweep.sweep(day)
         for letter in letters:
-            self.stdout.write(f"{verb} 1 e-mail to {letter.recipient.email} ({len(letter.items)} form(s)):")
+            self.stdout.write(f"{verb} 1 e-mail to {letter.recipient.email} ({len(letter.items)} item(s)):")
             for item in letter.items:
-                state = item.report.state if item.report else "not started"
-                self.stdout.write(f"  {item.project.code} Q{item.quarter.number}/{item.quarter.fiscal_year.year} "
-                                  f"due {item.quarter.due_date} [{item.rule.code}, {item.rule.audience}] "
-                                  f"{item.days_left:+d} working days, {state}")
+                self.stdout.write(f"  {item.line()}")
         total = sum(len(letter.items) for letter in letters)
         self.stdout.write(self.style.SUCCESS(
             f"{day}: {len(letters)} e-mail(s), {total} reminder(s) {verb}" + (" (dry run)" if dry_run else "")))
