@@ -49,6 +49,7 @@ TITLES = {
     "projects": "สรุปผลการดำเนินงานรายโครงการ",
     "budget": "การเบิกจ่ายงบประมาณเทียบกับเป้าหมาย",
     "problems": "ปัญหา อุปสรรค และข้อเสนอแนะ",
+    "inspections": "ผลการติดตามการตรวจราชการ",
 }
 STATUS_TH = {"met": "บรรลุ", "not_yet": "ยังไม่บรรลุ", "reported": "รายงานแล้ว", "no_data": "ยังไม่มีข้อมูล"}
 ACTIVITY_TH = {"not_started": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว",
@@ -107,6 +108,7 @@ def snapshot(fiscal_year, audience: str, *, basis: str = figures.Basis.APPROVED,
                 if _says_something(text):
                     problems.setdefault(kind, {}).setdefault(" ".join(text.split()), []).append(project.code)
     return {
+        "inspections": _inspections(fiscal_year),
         "version": 1, "audience": audience, "basis": year.basis, "today": today.isoformat(),
         "office": {"name": office.name, "code": office.code},
         "fiscal_year": fiscal_year.year,
@@ -128,6 +130,35 @@ def snapshot(fiscal_year, audience: str, *, basis: str = figures.Basis.APPROVED,
         "suggestions": [{"text": text, "projects": codes}
                         for text, codes in problems.get("suggestions", {}).items()],
     }
+
+
+def _inspections(fiscal_year) -> list[dict]:
+    """The year's inspection rounds, issues, recommendations and the state of their actions."""
+    from django.db.models import Prefetch
+
+    from inspections.models import FollowUpAction, InspectionIssue, InspectionRound, Recommendation
+
+    rounds = (InspectionRound.objects.filter(fiscal_year=fiscal_year).order_by("start_date", "number")
+              .prefetch_related(Prefetch("issues", queryset=InspectionIssue.objects.select_related("group").prefetch_related(
+                  Prefetch("recommendations", queryset=Recommendation.objects.prefetch_related(
+                      Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner", "group"))))))))
+    out = []
+    for inspection_round in rounds:
+        out.append({
+            "title": inspection_round.title, "body": inspection_round.get_body_display(),
+            "start": inspection_round.start_date.isoformat(), "end": inspection_round.end_date.isoformat(),
+            "issues": [{
+                "code": issue.code, "title": issue.title, "group": issue.group.name,
+                "state": issue.get_state_display(), "report": issue.report,
+                "recommendations": [{
+                    "number": rec.number, "text": rec.text, "decision": rec.decision,
+                    "actions": [{"title": a.title, "group": a.group.name, "owner": a.owner.full_name,
+                                 "due": a.due_date.isoformat(), "state": a.state, "state_label": a.get_state_display()}
+                                for a in rec.actions.all()],
+                } for rec in issue.recommendations.all()],
+            } for issue in inspection_round.issues.all()],
+        })
+    return out
 
 
 # ------------------------------------------------------------------------------------------ rendering
@@ -174,7 +205,9 @@ def _document(template: str, context: dict) -> str:
 
 def body_parts(data: dict, thai_digits: bool) -> list[Part]:
     context = _context(data, thai_digits)
-    sections = AUDIENCES[data["audience"]]["sections"]
+    sections = list(AUDIENCES[data["audience"]]["sections"])
+    if data.get("inspections"):  # when the office recorded inspection rounds this year
+        sections.insert(sections.index("problems"), "inspections")
     parts, number = [], 0
     for key in sections:
         number += 1
