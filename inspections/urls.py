@@ -7,6 +7,7 @@ app_name = "inspections"
 urlpatterns = [
     path("", views.round_list, name="rounds"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/report.<slug:fmt>", views.round_report, name="round_report"),
     path("issues/<int:pk>/", views.issue_detail, name="issue"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("mine/", views.my_actions, name="mine"),

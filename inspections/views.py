@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -274,6 +274,33 @@ def board(request):
         "columns": [(state, label, columns[state]) for state, label in FollowUpAction.State.choices],
         "overdue": sum(1 for a in actions if a.is_overdue(today)),
     })
+
+
+REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL)
+
+
+@login_required
+@require_safe
+def round_report(request, pk: int, fmt: str):
+    """The round's inspection report and follow-up status, as PDF or Excel."""
+    from reporting.views import _xlsx_response
+
+    from . import report
+
+    inspection_round = get_object_or_404(InspectionRound.objects.visible_to(request.user).select_related(
+        "fiscal_year", "office"), pk=pk)
+    if not (request.user.is_superuser or request.user.has_role(*REPORT_READERS)):
+        raise PermissionDenied(_("The round's report is for planning staff, the director and committees."))
+    name = f"inspection-{inspection_round.fiscal_year.year}-{inspection_round.pk}"
+    if fmt == "xlsx":
+        return _xlsx_response(report.workbook(inspection_round), f"{name}.xlsx")
+    if fmt != "pdf":
+        raise Http404
+    content, _pages = report.pdf(inspection_round)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

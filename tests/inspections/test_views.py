@@ -121,3 +121,37 @@ def test_dashboard_lists_open_inspection_actions(client, recommendation, directo
     client.force_login(planning)
     page = client.get(reverse("reporting:dashboard"), {"fy": 2569}).content.decode()
     assert 'id="open-actions"' in page and "พัฒนาระบบติดตาม" in page
+
+
+@pytest.mark.django_db
+def test_round_follow_up_report_as_pdf_and_excel(client, recommendation, director, planning, promo_group, owner,
+                                                 tmp_path):
+    import shutil
+    import subprocess
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from inspections import workflow
+
+    from ..conftest import need
+
+    workflow.decide(recommendation.pk, by=director, decision="เห็นชอบ มอบกลุ่มส่งเสริม")
+    workflow.assign_action(recommendation.pk, by=planning, title="พัฒนาระบบติดตาม", group=promo_group, owner=owner,
+                           due_date=date(2026, 4, 30))
+    round_pk = recommendation.issue.round_id
+    client.force_login(owner)
+    assert client.get(reverse("inspections:round_report", args=[round_pk, "pdf"])).status_code == 403
+    client.force_login(planning)
+    response = client.get(reverse("inspections:round_report", args=[round_pk, "xlsx"]))
+    sheet = load_workbook(BytesIO(response.content)).worksheets[0]
+    values = [cell.value for row in sheet.iter_rows(min_row=5) for cell in row]
+    assert "พัฒนาระบบติดตาม" in values and "เห็นชอบ มอบกลุ่มส่งเสริม" in values
+    response = client.get(reverse("inspections:round_report", args=[round_pk, "pdf"]))
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(response.content)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    assert "รายงานผลการตรวจราชการและการติดตามข้อเสนอแนะ" in text and "พัฒนาระบบติดตาม" in text
+    assert client.get(reverse("inspections:round_report", args=[round_pk, "doc"])).status_code == 404

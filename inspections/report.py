@@ -1,0 +1,71 @@
+"""A round's inspection report and the follow-up of its recommendations: PDF (the annual report's Thai
+official look and machinery) and Excel. A round is a few pages, so it is built in the request."""
+
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from reporting.annual import keep_terms_together
+from reporting.excel.compile import _Sheet
+from reporting.pdf import render
+
+from .models import FollowUpAction, InspectionRound
+
+
+def rows(inspection_round: InspectionRound):
+    """(issue, recommendation, action or None) for every recommendation of the round, in order."""
+    issues = (inspection_round.issues.select_related("group", "responsible")
+              .prefetch_related("recommendations__actions__owner", "recommendations__actions__group"))
+    for issue in issues:
+        for recommendation in issue.recommendations.all():
+            actions = list(recommendation.actions.all()) or [None]
+            for action in actions:
+                yield issue, recommendation, action
+
+
+def pdf(inspection_round: InspectionRound, *, today: date | None = None) -> tuple[bytes, int]:
+    today = today or timezone.localdate()
+    issues = list(inspection_round.issues.select_related("group", "responsible").prefetch_related(
+        "recommendations__actions__owner", "recommendations__actions__group", "evidence"))
+    counts = {state: 0 for state, _label in FollowUpAction.State.choices}
+    overdue = 0
+    for issue in issues:
+        for recommendation in issue.recommendations.all():
+            for action in recommendation.actions.all():
+                counts[action.state] += 1
+                overdue += action.is_overdue(today)
+    with translation.override("th"):
+        html = keep_terms_together(render_to_string("inspections/round_report.html", {
+            "round": inspection_round, "issues": issues, "today": today, "faces": render.font_faces(),
+            "counts": [(label, counts[state]) for state, label in FollowUpAction.State.choices], "overdue": overdue,
+        }))
+    rendered = render.render(html)
+    return render.stamp(rendered.pdf, render.page_numbers(rendered.pages)), rendered.pages
+
+
+def workbook(inspection_round: InspectionRound, *, today: date | None = None) -> Workbook:
+    today = today or timezone.localdate()
+    book = Workbook(write_only=True)
+    columns = [(_("No."), 6, ""), (_("Inspection issue"), 40, ""), (_("Responsible group"), 26, ""),
+               (_("Report"), 14, ""), (_("Recommendation"), 50, ""), (_("Director's decision"), 30, ""),
+               (_("Action"), 40, ""), (_("Owner"), 22, ""), (_("Due date"), 12, "yyyy-mm-dd"), (_("State"), 18, ""),
+               (_("Overdue"), 8, ""), (_("Follow-up report"), 50, "")]
+    sheet = _Sheet(book, _("Follow-up"), _RoundYear(inspection_round), inspection_round.title, columns)
+    for issue, recommendation, action in rows(inspection_round):
+        sheet.row([f"{issue.code}.{recommendation.number}", issue.title, issue.group.name, issue.get_state_display(),
+                   recommendation.text, recommendation.decision,
+                   action.title if action else "", action.owner.full_name if action else "",
+                   action.due_date if action else None, action.get_state_display() if action else _("No action yet"),
+                   (_("yes") if action.is_overdue(today) else "") if action else "", action.progress if action else ""])
+    return book
+
+
+class _RoundYear:
+    """What the shared sheet writer reads for its title block."""
+
+    def __init__(self, inspection_round):
+        self.fiscal_year = inspection_round.fiscal_year
+        self.basis = "approved"
