@@ -40,6 +40,7 @@ NAV_ITEMS = (
     NavItem(_("Annual report"), "reporting:annual_list", "file-earmark-pdf",
             frozenset({Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL}), menu=FOLLOW_UP),
     NavItem(_("Inspections"), "inspections:rounds", "search", menu=FOLLOW_UP),
+    NavItem(_("Policy monitoring"), "inspections:monitoring", "bullseye", menu=FOLLOW_UP),
     NavItem(_("My inspection work"), "inspections:mine", "person-check", frozenset({Role.OWNER, Role.GROUP_HEAD}),
             menu=FOLLOW_UP),
     NavItem(_("Review"), "projects:review_queue", "clipboard-check", frozenset({Role.PLANNING}), menu=FOLLOW_UP),

@@ -206,3 +206,117 @@ class ActionEvent(WorkflowEvent):
 
 class ActionEvidence(EvidenceBase):
     action_item = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="evidence")
+
+
+# --- policy and indicator monitoring ------------------------------------------------------------------
+
+
+class AssignmentQuerySet(ScopedQuerySet):
+    office_lookup = "fiscal_year__office"
+
+
+class Assignment(models.Model):
+    """The person responsible for an OBEC policy, focus point or indicator in a year (คำสั่งผู้รับผิดชอบ)."""
+
+    fiscal_year = models.ForeignKey("plans.FiscalYear", on_delete=models.CASCADE, related_name="assignments")
+    plan_item = models.ForeignKey("plans.PlanItem", verbose_name=_("policy or focus point"), null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="assignments")
+    indicator = models.ForeignKey("plans.Indicator", verbose_name=_("indicator"), null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="assignments")
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsible person"),
+                                    on_delete=models.PROTECT, related_name="monitoring_assignments")
+    group = models.ForeignKey("accounts.WorkGroup", verbose_name=_("group"), on_delete=models.PROTECT,
+                              related_name="monitoring_assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan_item__order", "indicator__order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "plan_item"], name="assignment_unique_item",
+                                    condition=models.Q(plan_item__isnull=False)),
+            models.UniqueConstraint(fields=["fiscal_year", "indicator"], name="assignment_unique_indicator",
+                                    condition=models.Q(indicator__isnull=False)),
+            models.CheckConstraint(condition=models.Q(plan_item__isnull=True) ^ models.Q(indicator__isnull=True),
+                                   name="assignment_item_or_indicator"),
+        ]
+        verbose_name = _("responsible person assignment")
+        verbose_name_plural = _("responsible person assignments")
+
+
+class MonitoringRoundQuerySet(ScopedQuerySet):
+    office_lookup = "fiscal_year__office"
+
+
+class MonitoringRound(models.Model):
+    """A call for indicator results (e.g. the mid-year OBEC policy monitoring form), with a due date."""
+
+    fiscal_year = models.ForeignKey("plans.FiscalYear", on_delete=models.CASCADE, related_name="monitoring_rounds")
+    title = models.CharField(_("title"), max_length=300)
+    due_date = models.DateField(_("due date"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MonitoringRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_date", "-id"]
+        verbose_name = _("monitoring round")
+        verbose_name_plural = _("monitoring rounds")
+
+    def __str__(self):
+        return self.title
+
+
+class ResultQuerySet(ScopedQuerySet):
+    office_lookup = "round__fiscal_year__office"
+    group_lookup = "group"
+    owner_lookup = "responsible"
+
+
+class MonitoringResult(models.Model):
+    """One indicator's result in a monitoring round, reported by its responsible person."""
+
+    State = InspectionIssue.State
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="results")
+    indicator = models.ForeignKey("plans.Indicator", on_delete=models.PROTECT, related_name="monitoring_results")
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="monitoring_results")
+    group = models.ForeignKey("accounts.WorkGroup", on_delete=models.PROTECT, related_name="monitoring_results")
+    value = models.DecimalField(_("result"), max_digits=14, decimal_places=2, null=True, blank=True)
+    narrative = models.TextField(_("what was done and achieved"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=InspectionIssue.State.choices,
+                             default=InspectionIssue.State.DRAFT, db_index=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "indicator__order", "indicator__code"]
+        constraints = [models.UniqueConstraint(fields=["round", "indicator"], name="monitoring_result_unique")]
+
+    def __str__(self):
+        return f"{self.round} · {self.indicator.code}"
+
+    @property
+    def achieved(self) -> bool | None:
+        target = self.indicator.target_value
+        if self.indicator.is_qualitative or target is None or self.value is None:
+            return None
+        return self.value >= target
+
+
+class ResultEvent(WorkflowEvent):
+    result = models.ForeignKey(MonitoringResult, on_delete=models.CASCADE, related_name="events")
+
+
+class ResultEvidence(EvidenceBase):
+    result = models.ForeignKey(MonitoringResult, on_delete=models.CASCADE, related_name="evidence")

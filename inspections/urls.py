@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import monitoring_views, views
 
 app_name = "inspections"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("mine/", views.my_actions, name="mine"),
     path("board/", views.board, name="board"),
     path("evidence/<slug:which>/<int:pk>/", views.evidence_download, name="evidence"),
+    path("monitoring/", monitoring_views.monitoring, name="monitoring"),
+    path("monitoring/appointments.pdf", monitoring_views.appointments_pdf, name="appointments"),
+    path("monitoring/rounds/<int:pk>/", monitoring_views.monitoring_round, name="monitoring_round"),
+    path("monitoring/rounds/<int:pk>/form.<slug:fmt>", monitoring_views.monitoring_export, name="monitoring_export"),
+    path("monitoring/results/<int:pk>/", monitoring_views.result_detail, name="result"),
+    path("monitoring/evidence/<int:pk>/", monitoring_views.result_evidence, name="result_evidence"),
 ]

@@ -249,8 +249,12 @@ def my_actions(request):
         "recommendation__issue__round", "group").order_by("state", "due_date"))
     issues = (InspectionIssue.objects.filter(responsible=request.user).exclude(state=InspectionIssue.State.APPROVED)
               .select_related("round"))
+    from .models import MonitoringResult
+
+    results = (MonitoringResult.objects.filter(responsible=request.user)
+               .exclude(state=MonitoringResult.State.APPROVED).select_related("round", "indicator"))
     return render(request, "inspections/my_actions.html", {
-        "actions": actions, "issues": issues, "today": timezone.localdate()})
+        "actions": actions, "issues": issues, "results": results, "today": timezone.localdate()})
 
 
 @login_required

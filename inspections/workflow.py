@@ -114,31 +114,108 @@ def save_report(issue_id: int, *, by, expected_version: int | None, text: str, f
 
 @transaction.atomic
 def move_issue(issue_id: int, name: str, *, by, expected_version: int | None, reason: str = "") -> InspectionIssue:
-    transition = ISSUE_MOVES[name]
     issue = lock(InspectionIssue, issue_id, expected_version, related=["round"])
-    check(issue, transition, name in issue_actions(by, issue), label=ACTION_LABELS[name])
+    check(issue, ISSUE_MOVES[name], name in issue_actions(by, issue), label=ACTION_LABELS[name])
+    if name == "submit" and not issue.report.strip():
+        raise WorkflowError(_("Write the office's report on this issue before submitting it."))
+    return _move_report(issue, name, by=by, reason=reason)
+
+
+def _move_report(item, name: str, *, by, reason: str):
+    """The report workflow's move on a locked, checked item (inspection issue or monitoring result)."""
+    transition = ISSUE_MOVES[name]
     reason = reason.strip()
     if name == "return" and not reason:
         raise WorkflowError(_("Say why the report is returned; the responsible person will read it."))
-    if name == "submit" and not issue.report.strip():
-        raise WorkflowError(_("Write the office's report on this issue before submitting it."))
-    from_state, now = issue.state, timezone.now()
-    issue.state = transition.target
+    from_state, now = item.state, timezone.now()
+    item.state = transition.target
     fields = ["state"]
     if name == "submit":
-        issue.submitted_at, issue.return_reason = now, ""
+        item.submitted_at, item.return_reason = now, ""
         fields += ["submitted_at", "return_reason"]
     elif name == "return":
-        issue.return_reason, issue.verified_at = reason, None
+        item.return_reason, item.verified_at = reason, None
         fields += ["return_reason", "verified_at"]
     elif name == "verify":
-        issue.verified_at = now
+        item.verified_at = now
         fields.append("verified_at")
     elif name == "approve":
-        issue.approved_at = now
+        item.approved_at = now
         fields.append("approved_at")
-    return record(issue, events=issue.events, by=by, action=transition.action, from_state=from_state,
+    return record(item, events=item.events, by=by, action=transition.action, from_state=from_state,
                   reason=reason, fields=fields)
+
+
+# --- monitoring results --------------------------------------------------------------------------------
+
+
+def may_write_result(user, result) -> bool:
+    editable = result.state in (IssueState.DRAFT, IssueState.RETURNED)
+    return editable and (result.responsible_id == user.pk or may_manage(user, result.round.fiscal_year.office_id))
+
+
+def result_actions(user, result) -> list[str]:
+    office = result.round.fiscal_year.office_id
+    allowed = {
+        "submit": may_write_result(user, result),
+        "verify": is_planning(user, office),
+        "return": is_planning(user, office) or is_director(user, office),
+        "approve": is_director(user, office),
+    }
+    return [name for name, ok in allowed.items() if ok and result.state in ISSUE_MOVES[name].sources]
+
+
+@transaction.atomic
+def save_result(result_id: int, *, by, expected_version: int | None, value, narrative: str, files=(), links=(),
+                remove=(), stored: list | None = None):
+    from .models import MonitoringResult
+
+    result = lock(MonitoringResult, result_id, expected_version, related=["round__fiscal_year", "indicator"])
+    if not may_write_result(by, result):
+        raise NotAllowed(_("Only the responsible person (or planning staff) reports this result, and only while "
+                           "it is a draft or returned."))
+    changes = {}
+    for attr, new in (("value", value), ("narrative", narrative)):
+        if getattr(result, attr) != new:
+            changes[attr] = [str(getattr(result, attr) or ""), str(new or "")]
+            setattr(result, attr, new)
+    evidence_files.save_items(result.evidence, by=by, stored=stored if stored is not None else [], changes=changes,
+                              files=files, links=links, remove=remove)
+    return record(result, events=result.events, by=by, action="saved", from_state=result.state, changes=changes,
+                  fields=["value", "narrative"])
+
+
+@transaction.atomic
+def move_result(result_id: int, name: str, *, by, expected_version: int | None, reason: str = ""):
+    from .models import MonitoringResult
+
+    result = lock(MonitoringResult, result_id, expected_version, related=["round__fiscal_year", "indicator"])
+    check(result, ISSUE_MOVES[name], name in result_actions(by, result), label=ACTION_LABELS[name])
+    if name == "submit":
+        missing = (not result.narrative.strip()) if result.indicator.is_qualitative else result.value is None
+        if missing:
+            raise WorkflowError(_("Give the result (a number, or a narrative for a qualitative indicator) before "
+                                  "submitting it."))
+    return _move_report(result, name, by=by, reason=reason)
+
+
+@transaction.atomic
+def open_monitoring_round(fiscal_year, *, by, title: str, due_date):
+    """Create the round and one result to report per assigned indicator."""
+    from .models import Assignment, MonitoringResult, MonitoringRound
+
+    if not may_manage(by, fiscal_year.office_id):
+        raise NotAllowed(_("Planning staff open monitoring rounds."))
+    assignments = list(Assignment.objects.filter(fiscal_year=fiscal_year, indicator__isnull=False)
+                       .select_related("indicator"))
+    if not assignments:
+        raise WorkflowError(_("Assign a responsible person to at least one indicator first."))
+    monitoring_round = MonitoringRound.objects.create(fiscal_year=fiscal_year, title=title.strip(), due_date=due_date,
+                                                      opened_by=by)
+    MonitoringResult.objects.bulk_create([
+        MonitoringResult(round=monitoring_round, indicator=a.indicator, responsible_id=a.responsible_id,
+                         group_id=a.group_id) for a in assignments])
+    return monitoring_round
 
 
 # --- recommendations ---------------------------------------------------------------------------------

@@ -1,0 +1,302 @@
+"""Policy and indicator monitoring: responsible persons per policy/focus/indicator, monitoring rounds,
+results reported, verified and approved, and the compiled monitoring form (Excel and PDF)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.models import Role, User
+from plans.forms import ThaiDateField
+from plans.models import Indicator, PlanItem
+from projects import evidence as evidence_files
+from projects.report_forms import EvidenceForm
+from projects.statemachine import ConflictError, NotAllowed, WorkflowError
+from reporting.annual import keep_terms_together
+from reporting.dashboard import _choices
+from reporting.pdf import render as pdf_render
+
+from . import workflow
+from .models import Assignment, MonitoringResult, MonitoringRound, ResultEvidence
+
+REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL)
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300, widget=forms.TextInput(
+        attrs={"class": "form-control"}))
+    due_date = ThaiDateField(label=gettext_lazy("Due date"))
+
+
+class ResultForm(EvidenceForm):
+    value = forms.CharField(label=gettext_lazy("Result"), required=False, max_length=30,
+                            widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}))
+    narrative = forms.CharField(label=gettext_lazy("What was done and achieved"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, result, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_evidence(result.evidence.all())
+        self.initial.update({"value": result.value, "narrative": result.narrative, "version": result.version})
+
+    def clean_value(self):
+        from reporting.excel.cells import money
+
+        raw = (self.cleaned_data.get("value") or "").strip()
+        if not raw:
+            return None
+        try:
+            return Decimal(money(raw)).quantize(Decimal("0.01"))
+        except (InvalidOperation, TypeError, ValueError):
+            raise forms.ValidationError(_("Write the result as a number, e.g. 85.5.")) from None
+
+
+def _office_people(office):
+    return list(User.objects.filter(office=office, is_active=True).prefetch_related("work_groups")
+                .order_by("full_name"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitoring(request):
+    """The year's responsible persons (a table to fill), its monitoring rounds, and opening a round."""
+    office, years, fy = _choices(request)
+    if fy is None:
+        return redirect("plans:fiscal_year_list")
+    may_manage = workflow.may_manage(request.user, office.pk)
+    items = list(PlanItem.objects.filter(fiscal_year=fy, kind__in=[PlanItem.Kind.POLICY, PlanItem.Kind.FOCUS])
+                 .order_by("kind", "order", "code"))
+    indicators = list(Indicator.objects.filter(fiscal_year=fy).order_by("order", "code"))
+    assigned = {(a.plan_item_id, a.indicator_id): a for a in Assignment.objects.filter(fiscal_year=fy)
+                .select_related("responsible", "group")}
+    people = _office_people(office)
+    round_form = RoundForm()
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied(_("Planning staff assign responsible persons and open monitoring rounds."))
+        if request.POST.get("op") == "assign":
+            return _save_assignments(request, fy, items, indicators, assigned, people)
+        round_form = RoundForm(request.POST)
+        if round_form.is_valid():
+            try:
+                monitoring_round = workflow.open_monitoring_round(fy, by=request.user, **round_form.cleaned_data)
+            except WorkflowError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Round opened: each responsible person now has a result to report."))
+                return redirect("inspections:monitoring_round", pk=monitoring_round.pk)
+    rows = ([("item", item, assigned.get((item.pk, None))) for item in items]
+            + [("ind", indicator, assigned.get((None, indicator.pk))) for indicator in indicators])
+    return render(request, "inspections/monitoring.html", {
+        "fy": fy, "years": years, "rows": rows, "people": people, "may_manage": may_manage,
+        "rounds": MonitoringRound.objects.filter(fiscal_year=fy), "round_form": round_form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@transaction.atomic
+def _save_assignments(request, fy, items, indicators, assigned, people):
+    by_pk = {user.pk: user for user in people}
+    changed = 0
+    for kind, objects in (("item", items), ("ind", indicators)):
+        for obj in objects:
+            raw = request.POST.get(f"resp-{kind}-{obj.pk}", "")
+            key = (obj.pk, None) if kind == "item" else (None, obj.pk)
+            current = assigned.get(key)
+            if not raw:
+                if current is not None:
+                    current.delete()
+                    changed += 1
+                continue
+            user = by_pk.get(int(raw)) if raw.isdigit() else None
+            if user is None:
+                transaction.set_rollback(True)
+                messages.error(request, _("Choose a person of this office; nothing was saved."))
+                return redirect(f"{request.path}?fy={fy.year}")
+            group = next(iter(user.work_groups.all()), None) or getattr(obj, "owner_group", None)
+            if group is None:
+                transaction.set_rollback(True)
+                messages.error(request, _("%(name)s belongs to no group; add them to one first. Nothing was saved.")
+                               % {"name": user.full_name})
+                return redirect(f"{request.path}?fy={fy.year}")
+            if current is None:
+                Assignment.objects.create(fiscal_year=fy, plan_item=obj if kind == "item" else None,
+                                          indicator=obj if kind == "ind" else None, responsible=user, group=group,
+                                          assigned_by=request.user)
+                changed += 1
+            elif current.responsible_id != user.pk:
+                current.responsible, current.group, current.assigned_by = user, group, request.user
+                current.save()
+                changed += 1
+    messages.success(request, _("Responsible persons saved (%(n)s changed).") % {"n": changed})
+    return redirect(f"{request.path}?fy={fy.year}")
+
+
+@login_required
+@require_safe
+def appointments_pdf(request):
+    """The appointment list (คำสั่งผู้รับผิดชอบ) to print and sign."""
+    office, years, fy = _choices(request)
+    if fy is None:
+        raise Http404
+    assignments = (Assignment.objects.visible_to(request.user).filter(fiscal_year=fy)
+                   .select_related("plan_item", "indicator", "responsible", "group"))
+    with translation.override("th"):
+        html = keep_terms_together(render_to_string("inspections/appointments_pdf.html", {
+            "fy": fy, "office": office, "assignments": assignments, "faces": pdf_render.font_faces(),
+            "today": timezone.localdate()}))
+    rendered = pdf_render.render(html)
+    content = pdf_render.stamp(rendered.pdf, pdf_render.page_numbers(rendered.pages))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="appointments-{fy.year}.pdf"'
+    return response
+
+
+def _round(request, pk: int) -> MonitoringRound:
+    return get_object_or_404(MonitoringRound.objects.visible_to(request.user).select_related("fiscal_year__office"),
+                             pk=pk)
+
+
+@login_required
+@require_safe
+def monitoring_round(request, pk: int):
+    monitoring_round = _round(request, pk)
+    results = (MonitoringResult.objects.visible_to(request.user).filter(round=monitoring_round)
+               .select_related("indicator", "responsible", "group").prefetch_related("evidence"))
+    return render(request, "inspections/monitoring_round.html", {
+        "round": monitoring_round, "results": results,
+        "may_export": request.user.is_superuser or request.user.has_role(*REPORT_READERS),
+    })
+
+
+def _result(request, pk: int) -> MonitoringResult:
+    return get_object_or_404(MonitoringResult.objects.visible_to(request.user).select_related(
+        "round__fiscal_year", "indicator", "responsible", "group"), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def result_detail(request, pk: int):
+    result = _result(request, pk)
+    form, status = ResultForm(result=result), 200
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            if op == "save":
+                form = ResultForm(request.POST, request.FILES, result=result)
+                if form.is_valid():
+                    stored = []
+                    try:
+                        result = workflow.save_result(result.pk, by=request.user,
+                                                      expected_version=form.cleaned_data["version"],
+                                                      value=form.cleaned_data["value"],
+                                                      narrative=form.cleaned_data["narrative"], stored=stored,
+                                                      **form.evidence_payload())
+                    except BaseException:
+                        evidence_files.discard(stored)
+                        raise
+                    if request.POST.get("then") == "submit":
+                        workflow.move_result(result.pk, "submit", by=request.user, expected_version=result.version)
+                        messages.success(request, _("Result submitted to the planning group."))
+                    else:
+                        messages.success(request, _("Result saved."))
+                    return redirect("inspections:result", pk=pk)
+                messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+                status = 400
+            elif op in workflow.ISSUE_MOVES:
+                version = request.POST.get("version", "")
+                workflow.move_result(result.pk, op, by=request.user,
+                                     expected_version=int(version) if version.isdigit() else None,
+                                     reason=request.POST.get("reason", ""))
+                messages.success(request, _("Done."))
+                back = request.POST.get("next", "")
+                if back.startswith("/inspections/") and "//" not in back:  # back to the round's table
+                    return redirect(back)
+                return redirect("inspections:result", pk=pk)
+            else:
+                raise Http404
+        except ConflictError as error:
+            messages.error(request, str(error))
+            status = 409
+        except NotAllowed as error:
+            messages.error(request, str(error))
+            status = 403
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            status = 400
+        result = _result(request, pk)
+    return render(request, "inspections/result_detail.html", {
+        "result": result, "form": form, "may_write": workflow.may_write_result(request.user, result),
+        "moves": workflow.result_actions(request.user, result), "evidence": result.evidence.all(),
+        "events": result.events.select_related("actor"),
+    }, status=status)
+
+
+@login_required
+@require_safe
+def monitoring_export(request, pk: int, fmt: str):
+    """The compiled monitoring form, in OBEC's layout: indicator, target, result, achieved or not, evidence."""
+    monitoring_round = _round(request, pk)
+    if not (request.user.is_superuser or request.user.has_role(*REPORT_READERS)):
+        raise PermissionDenied(_("The compiled form is for planning staff, the director and committees."))
+    results = list(MonitoringResult.objects.filter(round=monitoring_round)
+                   .select_related("indicator__plan_item", "responsible", "group").prefetch_related("evidence"))
+    name = f"monitoring-{monitoring_round.fiscal_year.year}-{monitoring_round.pk}"
+    if fmt == "xlsx":
+        from reporting.views import _xlsx_response
+
+        return _xlsx_response(_workbook(monitoring_round, results), f"{name}.xlsx")
+    if fmt != "pdf":
+        raise Http404
+    with translation.override("th"):
+        html = keep_terms_together(render_to_string("inspections/monitoring_pdf.html", {
+            "round": monitoring_round, "results": results, "faces": pdf_render.font_faces(),
+            "today": timezone.localdate()}))
+    rendered = pdf_render.render(html)
+    response = HttpResponse(pdf_render.stamp(rendered.pdf, pdf_render.page_numbers(rendered.pages)),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+def _workbook(monitoring_round, results):
+    from openpyxl import Workbook
+
+    from reporting.excel.compile import NUMBER, _Sheet
+
+    from .report import _RoundYear
+
+    book = Workbook(write_only=True)
+    sheet = _Sheet(book, _("Monitoring form"), _RoundYear(monitoring_round), monitoring_round.title, [
+        (_("Code"), 10, ""), (_("Indicator"), 50, ""), (_("Policy / strategy"), 30, ""), (_("Target"), 12, NUMBER),
+        (_("Result"), 12, NUMBER), (_("Achieved"), 12, ""), (_("What was done and achieved"), 50, ""),
+        (_("Evidence"), 40, ""), (_("Responsible"), 24, ""), (_("State"), 16, "")])
+    for result in results:
+        achieved = result.achieved
+        sheet.row([result.indicator.code, result.indicator.name,
+                   result.indicator.plan_item.name if result.indicator.plan_item else "",
+                   result.indicator.target_value, result.value,
+                   "" if achieved is None else (_("achieved") if achieved else _("not achieved")), result.narrative,
+                   ", ".join(item.title for item in result.evidence.all()), result.responsible.full_name,
+                   result.get_state_display()])
+    return book
+
+
+@login_required
+@require_safe
+def result_evidence(request, pk: int):
+    item = get_object_or_404(ResultEvidence, pk=pk)
+    _result(request, item.result_id)
+    if item.kind != item.Kind.FILE:
+        return redirect(item.url)
+    return evidence_files.download_response(item)
