@@ -118,7 +118,7 @@ def _save_assignments(request, fy, items, indicators, assigned, people):
                     current.delete()
                     changed += 1
                 continue
-            user = by_pk.get(int(raw)) if raw.isdigit() else None
+            user = by_pk.get(int(raw)) if raw.isdecimal() else None
             if user is None:
                 transaction.set_rollback(True)
                 messages.error(request, _("Choose a person of this office; nothing was saved."))
@@ -216,7 +216,7 @@ def result_detail(request, pk: int):
             elif op in workflow.ISSUE_MOVES:
                 version = request.POST.get("version", "")
                 workflow.move_result(result.pk, op, by=request.user,
-                                     expected_version=int(version) if version.isdigit() else None,
+                                     expected_version=int(version) if version.isdecimal() else None,
                                      reason=request.POST.get("reason", ""))
                 messages.success(request, _("Done."))
                 back = request.POST.get("next", "")

@@ -98,7 +98,7 @@ def disbursements(request):
     wanted = request.POST.get("q") or request.GET.get("q")
     quarter = next((q for q in quarters if str(q.number) == wanted), None) or (quarters[0] if quarters else None)
     group = request.POST.get("group") or request.GET.get("group") or ""
-    group_id = int(group) if group.isdigit() else None
+    group_id = int(group) if group.isdecimal() else None
     if quarter is None:
         return render(request, "projects/disbursements.html", {"fy": fy, "rows": []})
     errors = {}
@@ -127,7 +127,7 @@ def _save(request, office, fy, quarter, group_id) -> dict | None:
     projects = {p.pk: p for p in Project.objects.filter(office=office, fiscal_year=fy)}
     wanted, errors = {}, {}
     for key, value in request.POST.items():
-        if not key.startswith("amount-") or not key[7:].isdigit():
+        if not key.startswith("amount-") or not key[7:].isdecimal():
             continue
         project = projects.get(int(key[7:]))
         if project is None:

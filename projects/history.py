@@ -57,12 +57,12 @@ def describe(events, *, activities: dict, indicators: dict, revisions=()) -> lis
             old, new = change if isinstance(change, list | tuple) and len(change) == 2 else ("", change)
             kind, _sep, rest = key.partition(" ")
             ident, _sep, attr = rest.partition(" ")
-            if kind == "activity" and ident.isdigit():
+            if kind == "activity" and ident.isdecimal():
                 label = _("Activity %(no)s: %(field)s") % {"no": activities.get(int(ident), "?"),
                                                           "field": labels.get(attr, attr)}
                 if attr == "status":
                     old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
-            elif kind == "indicator" and ident.isdigit():
+            elif kind == "indicator" and ident.isdecimal():
                 label = _("Indicator %(code)s: %(field)s") % {"code": indicators.get(int(ident), "?"),
                                                              "field": labels.get(attr, attr)}
             else:

@@ -33,7 +33,7 @@ def _fiscal_year(request):
     years = FiscalYear.objects.visible_to(request.user).filter(office=office)
     wanted = request.GET.get("fy")
     fy = None
-    if wanted and wanted.isdigit():
+    if wanted and wanted.isdecimal():
         fy = years.filter(year=int(wanted)).first()
     return fy or years.filter(year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
 
@@ -237,7 +237,7 @@ def _queue(request, *, state, title, bulk_action, allowed):
     if number in ("1", "2", "3", "4"):
         reports = reports.filter(quarter__number=int(number))
     group = request.GET.get("group")
-    if group and group.isdigit():
+    if group and group.isdecimal():
         reports = reports.filter(project__group_id=int(group))
     chosen_state = request.GET.get("state", state)
     if chosen_state in State.values:
@@ -284,7 +284,7 @@ def bulk_action(request):
     done, failed = 0, []
     for value in request.POST.getlist("report"):
         pk, _sep, version = value.partition(":")
-        if not (pk.isdigit() and version.isdigit()):
+        if not (pk.isdecimal() and version.isdecimal()):
             continue
         report = QuarterlyReport.objects.visible_to(request.user).filter(pk=int(pk)).select_related("project").first()
         if report is None:
@@ -300,6 +300,18 @@ def bulk_action(request):
         messages.error(request, failure)
     target = "projects:review_queue" if action == "verify" else "projects:approval_queue"
     return redirect(reverse(target) + ("?" + request.POST.get("query", "") if request.POST.get("query") else ""))
+
+
+def _overdue_everywhere(projects, quarters, group: str) -> list[dict]:
+    """Forms never sent, of every quarter whose due date has passed (two queries)."""
+    sent = set(QuarterlyReport.objects.filter(project__in=projects, quarter__in=quarters,
+                                              first_submitted_at__isnull=False).values_list("project_id", "quarter_id"))
+    reports = {(r.project_id, r.quarter_id): r for r in
+               QuarterlyReport.objects.filter(project__in=projects, quarter__in=quarters)}
+    return [{"project": project, "report": reports.get((project.pk, q.pk)), "sent": False, "quarter": q,
+             "overdue": True}
+            for q in quarters for project in projects
+            if (project.pk, q.pk) not in sent and not (group.isdecimal() and project.group_id != int(group))]
 
 
 @login_required
@@ -329,18 +341,21 @@ def quarter_overview(request):
             counts[report.timeliness] += 1
         else:
             counts["missing"] += 1
-        row = {"project": project, "report": report, "sent": sent,
+        row = {"project": project, "report": report, "sent": sent, "quarter": quarter,
                "overdue": not sent and quarter is not None and quarter.due_date < today}
         # The dashboard's cells link here with a group and what they count.
-        if group.isdigit() and project.group_id != int(group):
+        if group.isdecimal() and project.group_id != int(group):
             continue
         if show in ("on_time", "late") and not (sent and report.timeliness == show):
             continue
         if show == "missing" and not row["overdue"]:
             continue
         rows.append(row)
+    if show == "missing" and not number:  # "all overdue forms": every quarter already due
+        rows = _overdue_everywhere(projects, [q for q in quarters if q.due_date < today], group)
     return render(request, "projects/quarter_overview.html", {
-        "fy": fy, "quarters": quarters, "quarter": quarter, "rows": rows,
+        "fy": fy, "quarters": quarters, "quarter": quarter, "rows": rows, "all_quarters": show == "missing"
+        and not number,
         "groups": sorted(by_group.items(), key=lambda item: item[0].order), "today": today,
         "show": show, "group_id": group,
     })

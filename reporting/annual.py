@@ -69,7 +69,13 @@ def _money(value) -> str | None:
 
 
 def snapshot(fiscal_year, audience: str, *, basis: str = figures.Basis.APPROVED, today: date | None = None) -> dict:
-    """Everything the edition shows, as JSON: built once, kept with the edition."""
+    """Everything the edition shows, as JSON: built once, kept with the edition (labels in Thai, whatever
+    the language of whoever asked for it)."""
+    with translation.override("th"):
+        return _snapshot(fiscal_year, audience, basis=basis, today=today)
+
+
+def _snapshot(fiscal_year, audience: str, *, basis: str, today: date | None) -> dict:
     today = today or timezone.localdate()
     year = figures.year(fiscal_year, basis=basis, today=today)
     office = fiscal_year.office

@@ -167,9 +167,13 @@ def annual_retry(request, pk: int):
     report = _edition(request, pk)
     if not may_generate(request.user, report.office):
         raise PermissionDenied(_("Planning staff generate the annual report."))
+    from django.db.models import Q
+
+    from .tasks import stale_before
+
     with transaction.atomic():
-        if AnnualReport.objects.filter(pk=pk, state__in=[State.FAILED, State.QUEUED]).update(
-                state=State.QUEUED, progress=0):
+        waiting = Q(state__in=[State.FAILED, State.QUEUED]) | Q(state=State.GENERATING, updated_at__lt=stale_before())
+        if AnnualReport.objects.filter(waiting, pk=pk).update(state=State.QUEUED, progress=0):
             _queue(pk)
     return redirect("reporting:annual_detail", pk=pk)
 

@@ -37,7 +37,7 @@ def filters(request, fy):
     groups = WorkGroup.objects.filter(
         pk__in=Project.objects.visible_to(request.user).filter(fiscal_year=fy).values("group")).order_by("order")
     wanted = request.GET.get("group", "")
-    group = groups.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    group = groups.filter(pk=int(wanted)).first() if wanted.isdecimal() else None
     return quarter, group, list(groups), figures.Basis.of(request.GET.get("basis"))
 
 
@@ -95,7 +95,12 @@ def export(request, kind: str):
     if fy is None:
         raise Http404
     quarter, group, groups, basis = filters(request, fy)
-    year = figures.year(fy, user=request.user, basis=basis, group=group, quarter=None if kind == "progress" else quarter)
-    workbook = EXPORTS[kind](year, quarter) if kind == "progress" else EXPORTS[kind](year)
+    if kind == "progress":  # the chosen quarter's forms (default: the latest quarter that has started)
+        today = timezone.localdate()
+        number = quarter or max((q.number for q in fy.quarters.all() if q.start_date <= today), default=1)
+        year = figures.year(fy, user=request.user, basis=basis, group=group, quarter=number)
+        workbook = EXPORTS[kind](year, number)
+    else:
+        workbook = EXPORTS[kind](figures.year(fy, user=request.user, basis=basis, group=group, quarter=quarter))
     suffix = f"-q{quarter}" if quarter else ""
     return _xlsx_response(workbook, f"tidtam-{kind}-{fy.year}{suffix}.xlsx")

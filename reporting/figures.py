@@ -320,13 +320,14 @@ class TimelineQuarter:
 
 def timeline(project) -> list[TimelineQuarter]:
     """Each quarter of the project's year: its form's state, progress, spent against disbursed, indicator values.
-    Values come from forms that were sent (a draft is not a result yet). Five queries."""
+    Values come from forms that stand submitted, verified or approved (a draft, or a form back with its
+    owner, is not a result yet). Five queries."""
     quarters = list(project.fiscal_year.quarters.order_by("number"))
     reports = {r.quarter_id: r for r in QuarterlyReport.objects.filter(project=project)}
     disbursed = dict(Disbursement.objects.filter(project=project).values_list("quarter_id", "amount"))
     targets = list(ProjectIndicator.objects.filter(project=project).select_related("indicator")
                    .order_by("indicator__order", "indicator__code"))
-    sent = [r.pk for r in reports.values() if r.first_submitted_at is not None]
+    sent = [r.pk for r in reports.values() if r.state in Basis.STATES[Basis.SUBMITTED]]
     results = {(row["report_id"], row["target_id"]): row for row in IndicatorResult.objects.filter(
         report_id__in=sent).values("report_id", "target_id", "value", "text")}
     progress = defaultdict(list)
@@ -414,23 +415,25 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
         budget_quarters.append(BudgetQuarter(
             q.number, amount, running if started else None, percent,
             (budget_total * percent / 100).quantize(Decimal("0.01")) if percent is not None else None))
-    # Indicators: the latest counted value of each project target, added up or averaged per indicator.
-    latest = {}  # target id → (quarter number, value, text)
-    for row in (IndicatorResult.objects.filter(report__project__in=scope, report__state__in=counted,
-                                               report__quarter__number__lte=last)
-                .values_list("target_id", "report__quarter__number", "value", "text")):
-        target_id, number, value, text = row
-        if value is None and not text:
-            continue
-        if target_id not in latest or latest[target_id][0] < number:
-            latest[target_id] = (number, value, text)
+    # Indicators: the latest counted value (and, apart, the latest text) of each project target, then added
+    # up or averaged per indicator, exactly as year() does.
+    by_target = defaultdict(dict)  # target id → quarter number → (value, text)
+    for target_id, number, value, text in (
+            IndicatorResult.objects.filter(report__project__in=scope, report__state__in=counted,
+                                           report__quarter__number__lte=last)
+            .values_list("target_id", "report__quarter__number", "value", "text")):
+        by_target[target_id][number] = (value, text)
+    latest = {}
+    for target_id, by_quarter in by_target.items():
+        _target, value, text = _target_row(None, by_quarter)
+        latest[target_id] = (None, value, text)
     by_indicator = defaultdict(list)
     for target_id, indicator_id in ProjectIndicator.objects.filter(project__in=scope).values_list("pk",
                                                                                                   "indicator_id"):
         by_indicator[indicator_id].append(latest.get(target_id))
     indicators = []
     for indicator in Indicator.objects.filter(pk__in=list(by_indicator)).order_by("order", "code"):
-        found = [row for row in by_indicator[indicator.pk] if row]
+        found = [row for row in by_indicator[indicator.pk] if row and (row[1] is not None or row[2])]
         values = [value for _n, value, _t in found if value is not None]
         result = None
         if values:

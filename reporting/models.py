@@ -5,7 +5,6 @@ from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopedQuerySet
 
 
 def report_storage():
@@ -18,8 +17,9 @@ class Audience(models.TextChoices):
     OBEC = "obec", _("OBEC (สพฐ.)")
 
 
-class AnnualReportQuerySet(ScopedQuerySet):
-    office_lookup = "office"
+class AnnualReportQuerySet(models.QuerySet):
+    """No ``visible_to``: who reads an edition depends on its state and audience — use
+    ``reporting.annual_views.visible_editions``."""
 
 
 class AnnualReport(models.Model):
@@ -54,6 +54,7 @@ class AnnualReport(models.Model):
     build_seconds = models.FloatField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     generated_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -1,13 +1,20 @@
 import hashlib
 import logging
 import traceback
+from datetime import timedelta
 
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
+STALE_AFTER = timedelta(minutes=30)  # a build that reported no progress for this long died with its worker
+
+
+def stale_before():
+    return timezone.now() - STALE_AFTER
 
 
 @shared_task(acks_late=True)
@@ -17,14 +24,16 @@ def generate_annual_report(report_id: int) -> str:
     from .models import AnnualReport
 
     State = AnnualReport.State
-    claimed = AnnualReport.objects.filter(pk=report_id, state__in=[State.QUEUED, State.FAILED]).update(
-        state=State.GENERATING, progress=1, error="")
+    claimable = Q(state__in=[State.QUEUED, State.FAILED]) | Q(state=State.GENERATING, updated_at__lt=stale_before())
+    claimed = AnnualReport.objects.filter(claimable, pk=report_id).update(
+        state=State.GENERATING, progress=1, error="", updated_at=timezone.now())
     if not claimed:
         return "skipped"
     report = AnnualReport.objects.select_related("fiscal_year__office").get(pk=report_id)
 
     def progress(percent: int) -> None:
-        AnnualReport.objects.filter(pk=report_id, state=State.GENERATING).update(progress=min(percent, 99))
+        AnnualReport.objects.filter(pk=report_id, state=State.GENERATING).update(progress=min(percent, 99),
+                                                                                  updated_at=timezone.now())
 
     try:
         if not report.snapshot:

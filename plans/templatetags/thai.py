@@ -62,7 +62,7 @@ def thnum(value, arg=None):
     places = 0
     digits = "arabic"
     for part in str(arg or "").split(","):
-        if part.strip().isdigit():
+        if part.strip().isdecimal():
             places = int(part)
         elif part.strip() == "thai":
             digits = "thai"

@@ -216,3 +216,29 @@ def test_official_terms_stay_on_one_line():
     assert annual.keep_terms_together(html) == (
         "<title>ผู้อำนวยการ</title><p title='งบประมาณ'><span class=\"nw\">ผู้อำนวยการ</span>สำนักงาน ใช้"
         "<span class=\"nw\">งบประมาณ</span></p>")
+
+
+@pytest.mark.django_db
+def test_snapshot_labels_are_thai_whoever_asks(data_year):
+    from django.utils import translation
+
+    with translation.override("en"):
+        data = annual.snapshot(data_year, "pec", today=TODAY)
+    assert {row["label"] for row in data["by_source"]} == {"แผนปฏิบัติการประจำปี"}
+
+
+@pytest.mark.django_db
+def test_a_build_whose_worker_died_can_run_again(data_year, office, planning):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reporting.tasks import generate_annual_report
+
+    report = AnnualReport.objects.create(office=office, fiscal_year=data_year, audience="pec", created_by=planning,
+                                         state=AnnualReport.State.GENERATING)
+    assert generate_annual_report(report.pk) == "skipped"  # still running elsewhere
+    AnnualReport.objects.filter(pk=report.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    assert generate_annual_report(report.pk) == "built"
+    report.refresh_from_db()
+    assert report.state == AnnualReport.State.DRAFT and report.file

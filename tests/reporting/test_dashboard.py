@@ -152,3 +152,25 @@ def test_the_database_summary_gives_the_same_figures_as_the_full_year(fy, year_d
         assert [(f.indicator, f.result, f.status) for f in quick.indicators] == \
                [(f.indicator, f.result, f.status) for f in full.indicators]
         assert [(p, q) for p, q, _r in quick.overdue] == [(p, q) for p, q, _r in full.overdue]
+
+
+@pytest.mark.django_db
+def test_review_findings_bad_ids_basis_agreement_and_all_overdue(client, fy, year_data, planning, owner, promo_group):
+    """Non-ASCII digits are no 500; summary() and year() agree when a later form has only a text result;
+    "all overdue forms" lists every quarter already due."""
+    from projects.models import IndicatorResult, QuarterlyReport
+
+    client.force_login(planning)
+    for url in (reverse("reporting:dashboard"), reverse("reporting:export", args=["budget"]),
+                reverse("projects:quarter_overview")):
+        assert client.get(url, {"group": "²", "fy": "²"}).status_code == 200
+    # P-B: 70 in Q1, then a Q2 form (submitted) with only a text result.
+    q2 = fy.quarters.get(number=2)
+    target = year_data["b"].indicator_targets.get()
+    report = QuarterlyReport.objects.create(project=year_data["b"], quarter=q2, state="submitted")
+    IndicatorResult.objects.create(report=report, target=target, text="กำลังเก็บข้อมูล")
+    full = figures.year(fy, today=date(2026, 4, 20))
+    quick = figures.summary(fy, today=date(2026, 4, 20))
+    assert [(f.result, f.status) for f in quick.indicators] == [(f.result, f.status) for f in full.indicators]
+    listing = client.get(reverse("projects:quarter_overview"), {"fy": 2569, "show": "missing"}).content.decode()
+    assert "P-C" in listing  # Q1 overdue, listed although the current quarter is later
