@@ -41,7 +41,55 @@ ISSUES = [
 
 def seed(fy) -> int:
     with outbox.muted():
-        return _seed(fy)
+        created = _seed(fy)
+        _seed_monitoring(fy)
+        return created
+
+
+@transaction.atomic
+def _seed_monitoring(fy) -> None:
+    """Responsible persons for the policies and indicators, and a mid-year monitoring round; idempotent."""
+    from decimal import Decimal
+
+    from plans.models import Indicator, PlanItem
+
+    from .models import Assignment, MonitoringRound
+
+    if MonitoringRound.objects.filter(fiscal_year=fy).exists():
+        return
+    actors = Actors.of(fy.office)
+    owners = list(User.objects.filter(office=fy.office, role_assignments__role=Role.OWNER, is_active=True)
+                  .prefetch_related("work_groups").order_by("pk"))
+    if not owners:
+        return
+    for n, item in enumerate(PlanItem.objects.filter(fiscal_year=fy, kind__in=["policy", "focus"]).order_by("code")):
+        person = owners[n % len(owners)]
+        Assignment.objects.get_or_create(fiscal_year=fy, plan_item=item, defaults={
+            "responsible": person, "group": person.work_groups.first(), "assigned_by": actors.planning})
+    indicators = list(Indicator.objects.filter(fiscal_year=fy).order_by("order", "code")[:6])
+    for n, indicator in enumerate(indicators):
+        person = owners[n % len(owners)]
+        Assignment.objects.get_or_create(fiscal_year=fy, indicator=indicator, defaults={
+            "responsible": person, "group": indicator.owner_group or person.work_groups.first(),
+            "assigned_by": actors.planning})
+    monitoring_round = workflow.open_monitoring_round(fy, by=actors.planning, title="ติดตามนโยบาย สพฐ. รอบ 6 เดือน",
+                                                      due_date=date(2026, 4, 10))
+    plan = ["approved", "approved", "submitted", "returned", "draft", "draft"]
+    for result, state in zip(monitoring_round.results.select_related("indicator").order_by("indicator__order"), plan):
+        if state == "draft":
+            continue
+        target = result.indicator.target_value or Decimal("80")
+        value = None if result.indicator.is_qualitative else (target * Decimal("1.02")).quantize(Decimal("0.01"))
+        result = workflow.save_result(result.pk, by=result.responsible, expected_version=result.version, value=value,
+                                      narrative="ดำเนินการตามแผน ครบทุกโรงเรียนในสังกัด",
+                                      files=_pdf("สรุปผลตัวชี้วัด.pdf"))
+        result = workflow.move_result(result.pk, "submit", by=result.responsible, expected_version=result.version)
+        if state == "returned":
+            workflow.move_result(result.pk, "return", by=actors.planning, expected_version=result.version,
+                                 reason="ขอหลักฐานรายโรงเรียนประกอบ")
+        elif state == "approved":
+            result = workflow.move_result(result.pk, "verify", by=actors.planning, expected_version=result.version)
+            workflow.move_result(result.pk, "approve", by=actors.director, expected_version=result.version)
 
 
 @transaction.atomic

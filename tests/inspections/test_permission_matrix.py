@@ -1,0 +1,136 @@
+"""Every inspection and monitoring screen × every role: 200/302 allowed, 403 seen but not allowed, 404 not
+visible, 302 to the login page for anonymous visitors. Refused moves leave the item unchanged.
+
+The issue and its action belong to the promotion group (owner = `owner`, the group's head = `group_head`)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from inspections import workflow
+from inspections.models import FollowUpAction, InspectionIssue, MonitoringResult
+
+from .test_workflow import pdf
+
+ROLES = ["owner", "other_owner", "group_head", "planning", "director", "finance", "committee", "administrator",
+         "other_office_planning", "anonymous"]
+OFFICE = set(ROLES) - {"other_office_planning", "anonymous"}
+SEES_ISSUE = {"owner", "group_head", "planning", "director", "finance", "committee", "administrator"}
+BOARD = {"group_head", "planning", "director", "committee", "administrator"}
+REPORTS = {"planning", "director", "committee", "administrator"}
+
+
+@pytest.fixture
+def users(request):
+    return {name: (None if name == "anonymous" else request.getfixturevalue(name)) for name in ROLES}
+
+
+@pytest.fixture
+def items(issue, recommendation, director, planning, promo_group, owner, indicator, fy):
+    workflow.decide(recommendation.pk, by=director, decision="เห็นชอบ")
+    action = workflow.assign_action(recommendation.pk, by=planning, title="พัฒนาระบบ", group=promo_group,
+                                    owner=owner, due_date=date(2026, 4, 30))
+    from inspections.models import Assignment
+
+    Assignment.objects.create(fiscal_year=fy, indicator=indicator, responsible=owner, group=promo_group)
+    monitoring_round = workflow.open_monitoring_round(fy, by=planning, title="รอบ 6 เดือน", due_date=date(2026, 4, 10))
+    return {"issue": issue, "action": action, "round": issue.round, "monitoring": monitoring_round,
+            "result": MonitoringResult.objects.get()}
+
+
+def status(client, user, url):
+    if user is not None:
+        client.force_login(user)
+    return client.get(url).status_code
+
+
+def view_expectation(role, visible_to):
+    if role == "anonymous":
+        return 302
+    return 200 if role in visible_to else 404
+
+
+PAGES = {
+    # The other office has no fiscal year: its planning staff are sent to create one (302).
+    "rounds": (lambda i: reverse("inspections:rounds") + "?fy=2569",
+               lambda r: 302 if r in ("anonymous", "other_office_planning") else 200),
+    "round": (lambda i: reverse("inspections:round", args=[i["round"].pk]), lambda r: view_expectation(r, OFFICE)),
+    "issue": (lambda i: reverse("inspections:issue", args=[i["issue"].pk]), lambda r: view_expectation(r, SEES_ISSUE)),
+    "action": (lambda i: reverse("inspections:action", args=[i["action"].pk]),
+               lambda r: view_expectation(r, SEES_ISSUE)),
+    "board": (lambda i: reverse("inspections:board") + "?fy=2569",
+              lambda r: 302 if r in ("anonymous", "other_office_planning") else (200 if r in BOARD else 403)),
+    "round_pdf": (lambda i: reverse("inspections:round_report", args=[i["round"].pk, "pdf"]),
+                  lambda r: 302 if r == "anonymous" else 404 if r not in OFFICE else 200 if r in REPORTS else 403),
+    "mine": (lambda i: reverse("inspections:mine"), lambda r: 302 if r == "anonymous" else 200),
+    "monitoring_round": (lambda i: reverse("inspections:monitoring_round", args=[i["monitoring"].pk]),
+                         lambda r: view_expectation(r, OFFICE)),
+    "result": (lambda i: reverse("inspections:result", args=[i["result"].pk]),
+               lambda r: view_expectation(r, SEES_ISSUE)),
+    "monitoring_xlsx": (lambda i: reverse("inspections:monitoring_export", args=[i["monitoring"].pk, "xlsx"]),
+                        lambda r: 302 if r == "anonymous" else 404 if r not in OFFICE else 200 if r in REPORTS
+                        else 403),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_what(client, users, items, role, page):
+    url, expect = PAGES[page]
+    assert status(client, users[role], url(items)) == expect(role)
+
+
+MOVES = {
+    # name: (how to prepare the item, the POST, who may)
+    "verify_issue": ("issue", "submitted", {"op": "verify"}, {"planning"}),
+    "approve_issue": ("issue", "verified", {"op": "approve"}, {"director"}),
+    "return_issue": ("issue", "submitted", {"op": "return", "reason": "เพิ่มข้อมูล"}, {"planning", "director"}),
+    "close_action": ("action", "done", {"op": "close"}, {"planning"}),
+    "done_action": ("action", "in_progress", {"op": "done"}, {"owner", "group_head"}),
+    "assign": ("issue", "draft", {"op": "assign", "title": "x", "due_date": "30/04/2569"}, {"planning",
+                                                                                         "administrator"}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("move", list(MOVES))
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_move_what(client, users, items, owner, planning, role, move, promo_group):
+    kind, state, data, allowed = MOVES[move]
+    item = items[kind]
+    if kind == "issue" and state != "draft":
+        item = workflow.save_report(item.pk, by=owner, expected_version=item.version, text="รายงาน")
+        item = workflow.move_issue(item.pk, "submit", by=owner, expected_version=item.version)
+        if state == "verified":
+            item = workflow.move_issue(item.pk, "verify", by=planning, expected_version=item.version)
+    if kind == "action":
+        item = workflow.follow_up(item.pk, by=owner, expected_version=item.version, text="ทำแล้ว", files=pdf())
+        if state == "done":
+            item = workflow.move_action(item.pk, "done", by=owner, expected_version=item.version)
+    model = InspectionIssue if kind == "issue" else FollowUpAction
+    before = model.objects.get(pk=item.pk)
+    data = {**data, "version": item.version}
+    if move == "assign":
+        data.update({"recommendation": item.recommendations.get().pk, "group": promo_group.pk, "owner": owner.pk})
+    url = reverse(f"inspections:{kind}", args=[item.pk])
+    user = users[role]
+    if user is not None:
+        client.force_login(user)
+    code = client.post(url, data).status_code
+    after = model.objects.get(pk=item.pk)
+    sees = SEES_ISSUE
+    if role == "anonymous":
+        assert code == 302 and after.version == before.version
+    elif role not in sees:
+        assert code == 404 and after.version == before.version
+    elif role in allowed:
+        assert code == 302
+        if move == "assign":
+            assert FollowUpAction.objects.count() == 2
+        else:
+            assert after.version == before.version + 1
+    else:
+        assert code == 403, (role, move, code)
+        assert after.version == before.version and after.state == before.state
