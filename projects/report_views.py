@@ -242,7 +242,19 @@ def _queue(request, *, state, title, bulk_action, allowed):
     chosen_state = request.GET.get("state", state)
     if chosen_state in State.values:
         reports = reports.filter(state=chosen_state)
+    from inspections.models import InspectionIssue, MonitoringResult
+
+    # Inspection reports and indicator results wait in the same queues (reviewed on their own pages).
+    waiting = State.SUBMITTED if bulk_action == "verify" else State.VERIFIED
+    other_items = {
+        "issues": InspectionIssue.objects.visible_to(request.user).filter(
+            round__office=office, round__fiscal_year=fy, state=waiting).select_related("round", "responsible"),
+        "results": MonitoringResult.objects.visible_to(request.user).filter(
+            round__fiscal_year=fy, round__fiscal_year__office=office, state=waiting).select_related(
+            "round", "indicator", "responsible"),
+    }
     return render(request, "projects/report_queue.html", {
+        "other_items": other_items,
         "fy": fy, "reports": reports, "title": title, "bulk_action": bulk_action, "state": chosen_state,
         "states": State.choices, "groups": WorkGroup.objects.filter(office=office, is_active=True),
         "quarter_number": number or "", "group_id": group or "",

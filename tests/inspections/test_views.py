@@ -155,3 +155,16 @@ def test_round_follow_up_report_as_pdf_and_excel(client, recommendation, directo
     text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
     assert "รายงานผลการตรวจราชการและการติดตามข้อเสนอแนะ" in text and "พัฒนาระบบติดตาม" in text
     assert client.get(reverse("inspections:round_report", args=[round_pk, "doc"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_review_and_approval_queues_list_inspection_reports(client, issue, owner, planning, director):
+    from inspections import workflow
+
+    issue = workflow.save_report(issue.pk, by=owner, expected_version=issue.version, text="รายงาน")
+    issue = workflow.move_issue(issue.pk, "submit", by=owner, expected_version=issue.version)
+    client.force_login(planning)
+    assert issue.title in client.get(reverse("projects:review_queue"), {"fy": 2569}).content.decode()
+    workflow.move_issue(issue.pk, "verify", by=planning, expected_version=issue.version)
+    client.force_login(director)
+    assert issue.title in client.get(reverse("projects:approval_queue"), {"fy": 2569}).content.decode()
