@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import User
 from plans.lib.workdays import working_days_between
 from plans.services import holiday_dates
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role
-from accounts.offices import current_office
 from accounts.scoping import readable_office_ids
 
 from .dashboard import _choices
