@@ -238,7 +238,7 @@ def result_detail(request, pk: int):
     return render(request, "inspections/result_detail.html", {
         "result": result, "form": form, "may_write": workflow.may_write_result(request.user, result),
         "moves": workflow.result_actions(request.user, result), "evidence": result.evidence.all(),
-        "events": result.events.select_related("actor"),
+        "events": result.events.select_related("actor"), "event_labels": workflow.EVENT_LABELS, "state_labels": workflow.STATE_LABELS,
     }, status=status)
 
 

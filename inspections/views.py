@@ -113,7 +113,7 @@ def issue_detail(request, pk: int):
         "is_planning": workflow.is_planning(request.user, office_id),
         "is_director": workflow.is_director(request.user, office_id),
         "action_form": ActionForm(office=issue.round.office, initial={"group": issue.group_id}),
-        "events": issue.events.select_related("actor"), "evidence": issue.evidence.all(),
+        "events": issue.events.select_related("actor"), "event_labels": workflow.EVENT_LABELS, "state_labels": workflow.STATE_LABELS, "evidence": issue.evidence.all(),
         "projects": issue.projects.all(), "indicators": issue.indicators.all(),
     }, status=status)
 
@@ -238,7 +238,7 @@ def action_detail(request, pk: int):
         "action": action, "form": form, "reason": reason,
         "may_follow_up": workflow.may_follow_up(request.user, action),
         "moves": workflow.action_moves(request.user, action), "today": timezone.localdate(),
-        "events": action.events.select_related("actor"), "evidence": action.evidence.all(),
+        "events": action.events.select_related("actor"), "event_labels": workflow.EVENT_LABELS, "state_labels": workflow.STATE_LABELS, "evidence": action.evidence.all(),
     }, status=status)
 
 

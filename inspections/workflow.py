@@ -35,6 +35,13 @@ ACTION_MOVES = {
     "return": Transition("returned", frozenset({ActionState.DONE}), ActionState.RETURNED),
     "close": Transition("closed", frozenset({ActionState.DONE}), ActionState.CLOSED),
 }
+# How the history names what happened, and the states it moved between.
+EVENT_LABELS = {"saved": gettext_lazy("Saved"), "submitted": gettext_lazy("Submitted"),
+                "returned": gettext_lazy("Returned"), "verified": gettext_lazy("Verified"),
+                "approved": gettext_lazy("Approved"), "assigned": gettext_lazy("Assigned"),
+                "started": gettext_lazy("Started"), "done": gettext_lazy("Marked done"),
+                "closed": gettext_lazy("Verified and closed")}
+STATE_LABELS = {**dict(InspectionIssue.State.choices), **dict(FollowUpAction.State.choices)}
 ACTION_LABELS = {"submit": gettext_lazy("submitted"), "return": gettext_lazy("returned"),
                  "verify": gettext_lazy("verified"), "approve": gettext_lazy("approved"),
                  "start": gettext_lazy("started"), "done": gettext_lazy("marked done"), "close": gettext_lazy("closed")}

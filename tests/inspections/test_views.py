@@ -168,3 +168,15 @@ def test_review_and_approval_queues_list_inspection_reports(client, issue, owner
     workflow.move_issue(issue.pk, "verify", by=planning, expected_version=issue.version)
     client.force_login(director)
     assert issue.title in client.get(reverse("projects:approval_queue"), {"fy": 2569}).content.decode()
+
+
+@pytest.mark.django_db
+def test_history_reads_in_thai(client, issue, owner):
+    from inspections import workflow
+
+    workflow.save_report(issue.pk, by=owner, expected_version=issue.version, text="รายงาน")
+    issue.refresh_from_db()
+    workflow.move_issue(issue.pk, "submit", by=owner, expected_version=issue.version)
+    client.force_login(owner)
+    page = client.get(reverse("inspections:issue", args=[issue.pk])).content.decode()
+    assert "<b>บันทึก</b>" in page and "(ร่าง → ส่งแล้ว)" in page
