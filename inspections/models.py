@@ -75,8 +75,9 @@ class IssueQuerySet(ScopedQuerySet):
     owner_lookup = "responsible"
 
 
-class InspectionIssue(models.Model):
-    """An inspection issue (ประเด็นการตรวจราชการ) and the office's report on it."""
+class ReviewedReport(models.Model):
+    """What a report reviewed like the quarterly forms keeps: its state (draft → submitted → verified →
+    approved, or returned with a reason), when it moved, and its version (see projects.statemachine)."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -84,6 +85,21 @@ class InspectionIssue(models.Model):
         RETURNED = "returned", _("Returned for changes")
         VERIFIED = "verified", _("Verified")
         APPROVED = "approved", _("Approved")
+
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class InspectionIssue(ReviewedReport):
+    """An inspection issue (ประเด็นการตรวจราชการ) and the office's report on it."""
 
     round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="issues")
     code = models.CharField(_("no."), max_length=20)
@@ -98,13 +114,6 @@ class InspectionIssue(models.Model):
     indicators = models.ManyToManyField("plans.Indicator", verbose_name=_("related indicators"), blank=True,
                                         related_name="inspection_issues")
     report = models.TextField(_("the office's report"), blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
-    return_reason = models.TextField(_("reason for returning"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = IssueQuerySet.as_manager()
 
@@ -276,10 +285,8 @@ class ResultQuerySet(ScopedQuerySet):
     owner_lookup = "responsible"
 
 
-class MonitoringResult(models.Model):
+class MonitoringResult(ReviewedReport):
     """One indicator's result in a monitoring round, reported by its responsible person."""
-
-    State = InspectionIssue.State
 
     round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="results")
     indicator = models.ForeignKey("plans.Indicator", on_delete=models.PROTECT, related_name="monitoring_results")
@@ -288,14 +295,6 @@ class MonitoringResult(models.Model):
     group = models.ForeignKey("accounts.WorkGroup", on_delete=models.PROTECT, related_name="monitoring_results")
     value = models.DecimalField(_("result"), max_digits=14, decimal_places=2, null=True, blank=True)
     narrative = models.TextField(_("what was done and achieved"), blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=InspectionIssue.State.choices,
-                             default=InspectionIssue.State.DRAFT, db_index=True)
-    return_reason = models.TextField(_("reason for returning"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ResultQuerySet.as_manager()
 

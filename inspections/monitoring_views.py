@@ -19,15 +19,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.models import Role, User
 from plans.forms import ThaiDateField
 from plans.models import Indicator, PlanItem
-from projects import evidence as evidence_files
 from projects.report_forms import EvidenceForm
-from projects.statemachine import ConflictError, NotAllowed, WorkflowError
+from projects.statemachine import WorkflowError
 from reporting.annual import keep_terms_together
-from reporting.dashboard import _choices
+from plans.views import chosen_fiscal_year
 from reporting.pdf import render as pdf_render
 
 from . import workflow
-from .models import Assignment, MonitoringResult, MonitoringRound, ResultEvidence
+from .models import Assignment, MonitoringResult, MonitoringRound
+from .views import refused
 
 REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL)
 
@@ -71,7 +71,7 @@ def _office_people(office):
 @require_http_methods(["GET", "POST"])
 def monitoring(request):
     """The year's responsible persons (a table to fill), its monitoring rounds, and opening a round."""
-    office, years, fy = _choices(request)
+    office, years, fy = chosen_fiscal_year(request)
     if fy is None:
         return redirect("plans:fiscal_year_list")
     may_manage = workflow.may_manage(request.user, office.pk)
@@ -146,7 +146,7 @@ def _save_assignments(request, fy, items, indicators, assigned, people):
 @require_safe
 def appointments_pdf(request):
     """The appointment list (คำสั่งผู้รับผิดชอบ) to print and sign."""
-    office, years, fy = _choices(request)
+    office, years, fy = chosen_fiscal_year(request)
     if fy is None:
         raise Http404
     assignments = (Assignment.objects.visible_to(request.user).filter(fiscal_year=fy)
@@ -195,16 +195,10 @@ def result_detail(request, pk: int):
             if op == "save":
                 form = ResultForm(request.POST, request.FILES, result=result)
                 if form.is_valid():
-                    stored = []
-                    try:
-                        result = workflow.save_result(result.pk, by=request.user,
-                                                      expected_version=form.cleaned_data["version"],
-                                                      value=form.cleaned_data["value"],
-                                                      narrative=form.cleaned_data["narrative"], stored=stored,
-                                                      **form.evidence_payload())
-                    except BaseException:
-                        evidence_files.discard(stored)
-                        raise
+                    result = workflow.save_result(result.pk, by=request.user,
+                                                  expected_version=form.cleaned_data["version"],
+                                                  value=form.cleaned_data["value"],
+                                                  narrative=form.cleaned_data["narrative"], **form.evidence_payload())
                     if request.POST.get("then") == "submit":
                         workflow.move_result(result.pk, "submit", by=request.user, expected_version=result.version)
                         messages.success(request, _("Result submitted to the planning group."))
@@ -225,15 +219,8 @@ def result_detail(request, pk: int):
                 return redirect("inspections:result", pk=pk)
             else:
                 raise Http404
-        except ConflictError as error:
-            messages.error(request, str(error))
-            status = 409
-        except NotAllowed as error:
-            messages.error(request, str(error))
-            status = 403
         except WorkflowError as error:
-            messages.error(request, str(error))
-            status = 400
+            status = refused(request, error)
         result = _result(request, pk)
     return render(request, "inspections/result_detail.html", {
         "result": result, "form": form, "may_write": workflow.may_write_result(request.user, result),
@@ -272,12 +259,11 @@ def monitoring_export(request, pk: int, fmt: str):
 def _workbook(monitoring_round, results):
     from openpyxl import Workbook
 
-    from reporting.excel.compile import NUMBER, _Sheet
-
-    from .report import _RoundYear
+    from reporting.excel.compile import NUMBER, Sheet
 
     book = Workbook(write_only=True)
-    sheet = _Sheet(book, _("Monitoring form"), _RoundYear(monitoring_round), monitoring_round.title, [
+    sheet = Sheet(book, _("Monitoring form"), monitoring_round.title, fiscal_year=monitoring_round.fiscal_year,
+                  columns=[
         (_("Code"), 10, ""), (_("Indicator"), 50, ""), (_("Policy / strategy"), 30, ""), (_("Target"), 12, NUMBER),
         (_("Result"), 12, NUMBER), (_("Achieved"), 12, ""), (_("What was done and achieved"), 50, ""),
         (_("Evidence"), 40, ""), (_("Responsible"), 24, ""), (_("State"), 16, "")])
@@ -290,13 +276,3 @@ def _workbook(monitoring_round, results):
                    ", ".join(item.title for item in result.evidence.all()), result.responsible.full_name,
                    result.get_state_display()])
     return book
-
-
-@login_required
-@require_safe
-def result_evidence(request, pk: int):
-    item = get_object_or_404(ResultEvidence, pk=pk)
-    _result(request, item.result_id)
-    if item.kind != item.Kind.FILE:
-        return redirect(item.url)
-    return evidence_files.download_response(item)

@@ -63,7 +63,7 @@ class ActionItem:
 
 def action_items(today: date, catch_up_days: int) -> list[ActionItem]:
     """Actions whose reminder day (per rule) was today or within the catch-up days."""
-    from reminders.sweep import shift_working_days
+    from reminders.sweep import _people, shift_working_days
 
     window = (today - timedelta(days=40), today + timedelta(days=40))
     actions = list(FollowUpAction.objects.filter(state__in=PENDING, due_date__range=window)
@@ -85,15 +85,9 @@ def action_items(today: date, catch_up_days: int) -> list[ActionItem]:
                 recipients = [action.owner] if action.owner.is_active and action.owner.email else []
             else:
                 if office.pk not in people:
-                    people[office.pk] = _heads_and_planning(office)
+                    people[office.pk] = _people(office)
                 heads, planning = people[office.pk]
                 recipients = heads.get(action.group_id, []) + planning
             for person in {p.pk: p for p in recipients}.values():
                 items.append(ActionItem(person, action, rule, days_left))
     return items
-
-
-def _heads_and_planning(office):
-    from reminders.sweep import _people
-
-    return _people(office)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from reporting.annual import keep_terms_together
-from reporting.excel.compile import _Sheet
+from reporting.excel.compile import Sheet
 from reporting.pdf import render
 
 from .models import FollowUpAction, InspectionRound
@@ -53,7 +53,7 @@ def workbook(inspection_round: InspectionRound, *, today: date | None = None) ->
                (_("Report"), 14, ""), (_("Recommendation"), 50, ""), (_("Director's decision"), 30, ""),
                (_("Action"), 40, ""), (_("Owner"), 22, ""), (_("Due date"), 12, "yyyy-mm-dd"), (_("State"), 18, ""),
                (_("Overdue"), 8, ""), (_("Follow-up report"), 50, "")]
-    sheet = _Sheet(book, _("Follow-up"), _RoundYear(inspection_round), inspection_round.title, columns)
+    sheet = Sheet(book, _("Follow-up"), inspection_round.title, columns, fiscal_year=inspection_round.fiscal_year)
     for issue, recommendation, action in rows(inspection_round):
         sheet.row([f"{issue.code}.{recommendation.number}", issue.title, issue.group.name, issue.get_state_display(),
                    recommendation.text, recommendation.decision,
@@ -61,11 +61,3 @@ def workbook(inspection_round: InspectionRound, *, today: date | None = None) ->
                    action.due_date if action else None, action.get_state_display() if action else _("No action yet"),
                    (_("yes") if action.is_overdue(today) else "") if action else "", action.progress if action else ""])
     return book
-
-
-class _RoundYear:
-    """What the shared sheet writer reads for its title block."""
-
-    def __init__(self, inspection_round):
-        self.fiscal_year = inspection_round.fiscal_year
-        self.basis = "approved"

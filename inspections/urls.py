@@ -18,5 +18,4 @@ urlpatterns = [
     path("monitoring/rounds/<int:pk>/", monitoring_views.monitoring_round, name="monitoring_round"),
     path("monitoring/rounds/<int:pk>/form.<slug:fmt>", monitoring_views.monitoring_export, name="monitoring_export"),
     path("monitoring/results/<int:pk>/", monitoring_views.result_detail, name="result"),
-    path("monitoring/evidence/<int:pk>/", monitoring_views.result_evidence, name="result_evidence"),
 ]

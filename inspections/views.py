@@ -12,15 +12,23 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.models import Role
 from projects import evidence as evidence_files
 from projects.statemachine import ConflictError, NotAllowed, WorkflowError
-from reporting.dashboard import _choices
+from plans.views import chosen_fiscal_year
 
 from . import workflow
 from .forms import (ActionForm, AnalysisForm, DecisionForm, FollowUpForm, IssueForm, ReasonForm, RecommendationForm,
                     ReportForm, RoundForm)
 from .models import (ActionEvidence, FollowUpAction, InspectionIssue, InspectionRound, IssueEvidence,
-                     Recommendation)
+                     Recommendation, ResultEvidence)
 
 BOARD_ROLES = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.GROUP_HEAD, Role.COMMITTEE)
+
+
+def refused(request, error: WorkflowError) -> int:
+    """Show why a change was refused; the page's status: 409 stale page, 403 not allowed, 400 otherwise."""
+    messages.error(request, str(error))
+    if isinstance(error, ConflictError):
+        return 409
+    return 403 if isinstance(error, NotAllowed) else 400
 
 
 def _issue(request, pk: int) -> InspectionIssue:
@@ -36,7 +44,7 @@ def _action(request, pk: int) -> FollowUpAction:
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_list(request):
-    office, years, fy = _choices(request)
+    office, years, fy = chosen_fiscal_year(request)
     if fy is None:
         return redirect("plans:fiscal_year_list")
     may_manage = workflow.may_manage(request.user, office.pk)
@@ -91,15 +99,8 @@ def issue_detail(request, pk: int):
         op = request.POST.get("op", "")
         try:
             done = _issue_post(request, issue, op, forms)
-        except ConflictError as error:
-            messages.error(request, str(error))
-            done, status = False, 409
-        except NotAllowed as error:
-            messages.error(request, str(error))
-            done, status = False, 403
         except WorkflowError as error:
-            messages.error(request, str(error))
-            done, status = False, 400
+            done, status = False, refused(request, error)
         if done:
             return redirect("inspections:issue", pk=pk)
         status = status if status != 200 else 400
@@ -125,13 +126,8 @@ def _issue_post(request, issue, op: str, forms: dict) -> bool:
         if not form.is_valid():
             messages.error(request, _("Nothing was saved: correct the fields marked in red."))
             return False
-        stored = []
-        try:
-            workflow.save_report(issue.pk, by=request.user, expected_version=form.cleaned_data["version"],
-                                 text=form.cleaned_data["report"], stored=stored, **form.evidence_payload())
-        except BaseException:
-            evidence_files.discard(stored)
-            raise
+        workflow.save_report(issue.pk, by=request.user, expected_version=form.cleaned_data["version"],
+                             text=form.cleaned_data["report"], **form.evidence_payload())
         if request.POST.get("then") == "submit":
             workflow.move_issue(issue.pk, "submit", by=request.user, expected_version=form.cleaned_data["version"] + 1)
             messages.success(request, _("Report submitted to the planning group."))
@@ -200,14 +196,8 @@ def action_detail(request, pk: int):
             if op == "save":
                 form = FollowUpForm(request.POST, request.FILES, action=action)
                 if form.is_valid():
-                    stored = []
-                    try:
-                        workflow.follow_up(action.pk, by=request.user, expected_version=form.cleaned_data["version"],
-                                           text=form.cleaned_data["progress"], stored=stored,
-                                           **form.evidence_payload())
-                    except BaseException:
-                        evidence_files.discard(stored)
-                        raise
+                    workflow.follow_up(action.pk, by=request.user, expected_version=form.cleaned_data["version"],
+                                       text=form.cleaned_data["progress"], **form.evidence_payload())
                     messages.success(request, _("Follow-up saved."))
                     return redirect("inspections:action", pk=pk)
                 messages.error(request, _("Nothing was saved: correct the fields marked in red."))
@@ -224,15 +214,8 @@ def action_detail(request, pk: int):
                 status = 400
             else:
                 raise Http404
-        except ConflictError as error:
-            messages.error(request, str(error))
-            status = 409
-        except NotAllowed as error:
-            messages.error(request, str(error))
-            status = 403
         except WorkflowError as error:
-            messages.error(request, str(error))
-            status = 400
+            status = refused(request, error)
         action = _action(request, pk)
     return render(request, "inspections/action_detail.html", {
         "action": action, "form": form, "reason": reason,
@@ -263,7 +246,7 @@ def board(request):
     """Planning staff's follow-up board: every visible action by state, earliest due first."""
     if not (request.user.is_superuser or request.user.has_role(*BOARD_ROLES)):
         raise PermissionDenied(_("The follow-up board is for planning staff, the director and group heads."))
-    office, years, fy = _choices(request)
+    office, years, fy = chosen_fiscal_year(request)
     if fy is None:
         return redirect("plans:fiscal_year_list")
     actions = (FollowUpAction.objects.visible_to(request.user)
@@ -316,6 +299,11 @@ def evidence_download(request, which: str, pk: int):
     elif which == "action":
         item = get_object_or_404(ActionEvidence, pk=pk)
         _action(request, item.action_item_id)
+    elif which == "result":
+        from .monitoring_views import _result
+
+        item = get_object_or_404(ResultEvidence, pk=pk)
+        _result(request, item.result_id)
     else:
         raise Http404
     if item.kind != item.Kind.FILE:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from projects import evidence as evidence_files
-from projects.statemachine import NotAllowed, Transition, WorkflowError, check, lock, record
+from projects.statemachine import NotAllowed, Transition, WorkflowError, check, lock, note_change, record
 
 from .models import FollowUpAction, InspectionIssue, Recommendation
 
@@ -102,21 +102,19 @@ def action_moves(user, action) -> list[str]:
 # --- the issue report ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def save_report(issue_id: int, *, by, expected_version: int | None, text: str, files=(), links=(), remove=(),
-                stored: list | None = None) -> InspectionIssue:
-    issue = lock(InspectionIssue, issue_id, expected_version, related=["round"])
-    if not may_write_report(by, issue):
-        raise NotAllowed(_("Only the responsible person (or planning staff) edits this report, and only "
-                              "while it is a draft or returned."))
-    changes = {}
-    if issue.report != text:
-        changes["report"] = [issue.report, text]
-        issue.report = text
-    evidence_files.save_items(issue.evidence, by=by, stored=stored if stored is not None else [], changes=changes,
-                              files=files, links=links, remove=remove)
-    return record(issue, events=issue.events, by=by, action="saved", from_state=issue.state, changes=changes,
-                  fields=["report"])
+def save_report(issue_id: int, *, by, expected_version: int | None, text: str, files=(), links=(),
+                remove=()) -> InspectionIssue:
+    with evidence_files.atomic_with_files() as stored:
+        issue = lock(InspectionIssue, issue_id, expected_version, related=["round"])
+        if not may_write_report(by, issue):
+            raise NotAllowed(_("Only the responsible person (or planning staff) edits this report, and only "
+                               "while it is a draft or returned."))
+        changes = {}
+        note_change(issue, "report", text, changes)
+        evidence_files.save_items(issue.evidence, by=by, stored=stored, changes=changes, files=files, links=links,
+                                  remove=remove)
+        return record(issue, events=issue.events, by=by, action="saved", from_state=issue.state, changes=changes,
+                      fields=["report"])
 
 
 @transaction.atomic
@@ -172,24 +170,22 @@ def result_actions(user, result) -> list[str]:
     return [name for name, ok in allowed.items() if ok and result.state in ISSUE_MOVES[name].sources]
 
 
-@transaction.atomic
 def save_result(result_id: int, *, by, expected_version: int | None, value, narrative: str, files=(), links=(),
-                remove=(), stored: list | None = None):
+                remove=()):
     from .models import MonitoringResult
 
-    result = lock(MonitoringResult, result_id, expected_version, related=["round__fiscal_year", "indicator"])
-    if not may_write_result(by, result):
-        raise NotAllowed(_("Only the responsible person (or planning staff) reports this result, and only while "
-                           "it is a draft or returned."))
-    changes = {}
-    for attr, new in (("value", value), ("narrative", narrative)):
-        if getattr(result, attr) != new:
-            changes[attr] = [str(getattr(result, attr) or ""), str(new or "")]
-            setattr(result, attr, new)
-    evidence_files.save_items(result.evidence, by=by, stored=stored if stored is not None else [], changes=changes,
-                              files=files, links=links, remove=remove)
-    return record(result, events=result.events, by=by, action="saved", from_state=result.state, changes=changes,
-                  fields=["value", "narrative"])
+    with evidence_files.atomic_with_files() as stored:
+        result = lock(MonitoringResult, result_id, expected_version, related=["round__fiscal_year", "indicator"])
+        if not may_write_result(by, result):
+            raise NotAllowed(_("Only the responsible person (or planning staff) reports this result, and only "
+                               "while it is a draft or returned."))
+        changes = {}
+        note_change(result, "value", value, changes)
+        note_change(result, "narrative", narrative, changes)
+        evidence_files.save_items(result.evidence, by=by, stored=stored, changes=changes, files=files, links=links,
+                                  remove=remove)
+        return record(result, events=result.events, by=by, action="saved", from_state=result.state,
+                      changes=changes, fields=["value", "narrative"])
 
 
 @transaction.atomic
@@ -262,25 +258,23 @@ def assign_action(recommendation_id: int, *, by, title: str, group, owner, due_d
 # --- follow-up actions ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def follow_up(action_id: int, *, by, expected_version: int | None, text: str, files=(), links=(), remove=(),
-              stored: list | None = None) -> FollowUpAction:
-    action = lock(FollowUpAction, action_id, expected_version, related=["group"])
-    if not may_follow_up(by, action):
-        raise NotAllowed(_("Only the owner (or the group head) reports on this action, and only while it is "
-                              "open, in progress or returned."))
-    changes = {}
-    if action.progress != text:
-        changes["progress"] = [action.progress, text]
-        action.progress = text
-    evidence_files.save_items(action.evidence, by=by, stored=stored if stored is not None else [],
-                              changes=changes, files=files, links=links, remove=remove)
-    fields, from_state = ["progress"], action.state
-    if action.state == ActionState.OPEN and changes:
-        action.state = ActionState.IN_PROGRESS
-        fields.append("state")
-    return record(action, events=action.events, by=by, action="saved", from_state=from_state, changes=changes,
-                  fields=fields)
+def follow_up(action_id: int, *, by, expected_version: int | None, text: str, files=(), links=(),
+              remove=()) -> FollowUpAction:
+    with evidence_files.atomic_with_files() as stored:
+        action = lock(FollowUpAction, action_id, expected_version, related=["group"])
+        if not may_follow_up(by, action):
+            raise NotAllowed(_("Only the owner (or the group head) reports on this action, and only while it is "
+                               "open, in progress or returned."))
+        changes = {}
+        note_change(action, "progress", text, changes)
+        evidence_files.save_items(action.evidence, by=by, stored=stored, changes=changes, files=files, links=links,
+                                  remove=remove)
+        fields, from_state = ["progress"], action.state
+        if action.state == ActionState.OPEN and changes:
+            action.state = ActionState.IN_PROGRESS
+            fields.append("state")
+        return record(action, events=action.events, by=by, action="saved", from_state=from_state, changes=changes,
+                      fields=fields)
 
 
 @transaction.atomic

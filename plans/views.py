@@ -37,6 +37,17 @@ def get_fiscal_year_for_user(request, year: int) -> FiscalYear:
                              office=office, year=year)
 
 
+def chosen_fiscal_year(request):
+    """(office, the office's fiscal years the user may see, newest first, the year asked for with ``?fy=``
+    — else the current one, else the newest; None when the office has no year yet)."""
+    office = current_office(request)
+    years = list(FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year"))
+    wanted = request.GET.get("fy", "")
+    fy = next((y for y in years if str(y.year) == wanted), None) or next(
+        (y for y in years if y.year == fiscal_year_of(timezone.localdate())), None) or (years[0] if years else None)
+    return office, years, fy
+
+
 def _manages(user, office_id: int) -> bool:
     """Planning staff and administrators manage their own office; superusers every office."""
     return user.manages_office and (user.is_superuser or office_id == user.office_id)

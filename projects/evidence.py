@@ -14,6 +14,7 @@ Shared by the quarterly forms and, later, inspection reports and follow-ups: a m
 
 import uuid
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import filetype
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -221,8 +222,14 @@ class EvidenceBase(models.Model):
 
 
 def download_response(evidence) -> FileResponse:
-    """The file as an attachment (never rendered inline), under the name it was uploaded with."""
-    handle = storage().open(evidence.stored_name, "rb")
+    """The file as an attachment (never rendered inline), under the name it was uploaded with;
+    404 if the file is gone from storage."""
+    from django.http import Http404
+
+    try:
+        handle = storage().open(evidence.stored_name, "rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage; ask an administrator.")) from None
     response = FileResponse(handle, as_attachment=True, filename=evidence.title,
                             content_type=evidence.content_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
@@ -230,12 +237,23 @@ def download_response(evidence) -> FileResponse:
     return response
 
 
+@contextmanager
+def atomic_with_files():
+    """A transaction that yields a list for the names of the files written in it (``save_items``
+    appends to it) and deletes those files again if the transaction does not commit."""
+    stored = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        discard(stored)
+        raise
+
+
 def save_items(manager, *, by, stored: list, changes: dict, files=(), links=(), remove=()) -> None:
     """Add checked uploads and links to ``manager`` (e.g. ``report.evidence``), remove the ids in ``remove``,
-    and note both in ``changes``. Files removed are deleted after commit; ``stored`` collects the names
-    written, so that a caller whose transaction fails can delete them."""
-    from django.db import transaction
-
+    and note both in ``changes``. Files removed are deleted after commit; ``stored`` (from
+    ``atomic_with_files``) collects the names written, deleted again if the transaction fails."""
     model = manager.model
     gone = list(manager.filter(pk__in=remove or ()))
     if gone:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role, WorkGroup
 from accounts.offices import current_office
 from plans.formatting import display_date
-from plans.lib.fiscal import fiscal_year_of
-from plans.models import FiscalYear, Quarter
+from plans.models import Quarter
+from plans.views import chosen_fiscal_year
 
 from . import workflow
 from . import evidence as evidence_files
@@ -29,13 +28,7 @@ State = QuarterlyReport.State
 
 
 def _fiscal_year(request):
-    office = current_office(request)
-    years = FiscalYear.objects.visible_to(request.user).filter(office=office)
-    wanted = request.GET.get("fy")
-    fy = None
-    if wanted and wanted.isdecimal():
-        fy = years.filter(year=int(wanted)).first()
-    return fy or years.filter(year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
+    return chosen_fiscal_year(request)[2]
 
 
 def get_report_for_user(request, pk: int, number: int) -> QuarterlyReport:
@@ -196,10 +189,7 @@ def _review(request, report, action):
 def evidence_download(request, pk: int):
     """A form's evidence file, for anyone who may see the project; 404 for everyone else."""
     item = get_object_or_404(ReportEvidence.objects.visible_to(request.user), pk=pk, kind=ReportEvidence.Kind.FILE)
-    try:
-        return evidence_files.download_response(item)
-    except FileNotFoundError:
-        raise Http404(_("The file is missing from storage; ask an administrator.")) from None
+    return evidence_files.download_response(item)
 
 
 def _grant_exception(request, report):

@@ -48,6 +48,14 @@ def check(item, transition: Transition, allowed: bool, *, label: str):
         raise NotAllowed(_("You may not do that."))
 
 
+def note_change(item, attr: str, new, changes: dict) -> None:
+    """Set ``item.attr`` to ``new``, noting [old, new] (as text) in ``changes`` when it differs."""
+    old = getattr(item, attr)
+    if old != new:
+        changes[attr] = [str(old or ""), str(new or "")]
+        setattr(item, attr, new)
+
+
 def record(item, *, events, by, action, from_state, reason="", changes=None, fields=()):
     """Save ``fields`` (and the new version) and write the event; ``events`` is the item's event manager."""
     item.version += 1

@@ -24,7 +24,7 @@ from plans.formatting import display_date
 from reminders.outbox import enqueue, site_url
 
 from . import evidence as evidence_files
-from .statemachine import ConflictError, Transition, WorkflowError  # noqa: F401 (re-exported)
+from .statemachine import ConflictError, Transition, WorkflowError, note_change  # noqa: F401 (re-exported)
 from .models import (
     ActivityProgress,
     Disbursement,
@@ -202,21 +202,11 @@ def save_form(report_id: int, *, by, expected_version: int | None, fields: dict,
     ``evidence`` has ``files`` (checked uploads with their kind), ``links`` and ``remove`` (ids).
     Files are written before the transaction commits and removed again if it does not.
     """
-    stored = []
-    try:
+    with evidence_files.atomic_with_files() as stored:
         return _save_form(report_id, by=by, expected_version=expected_version, fields=fields,
                           activities=activities, results=results, evidence=evidence or {}, stored=stored)
-    except BaseException:
-        evidence_files.discard(stored)
-        raise
 
 
-def _save_evidence(report, *, by, stored: list, changes: dict, files=(), links=(), remove=()) -> None:
-    evidence_files.save_items(report.evidence, by=by, stored=stored, changes=changes, files=files, links=links,
-                              remove=remove)
-
-
-@transaction.atomic
 def _save_form(report_id, *, by, expected_version, fields, activities, results, evidence, stored):
     _set_actor(by)
     report = _locked(report_id, expected_version)
@@ -225,15 +215,14 @@ def _save_form(report_id, *, by, expected_version, fields, activities, results, 
         raise WorkflowError(why_not_editable(report) or _("You may not change this form."))
     changes = {}
     for name in FORM_FIELDS:
-        if name in fields and getattr(report, name) != fields[name]:
-            changes[name] = [str(getattr(report, name) or ""), str(fields[name] or "")]
-            setattr(report, name, fields[name])
+        if name in fields:
+            note_change(report, name, fields[name], changes)
     for line in report.activity_progress.filter(pk__in=activities):
         _apply(line, activities[line.pk], ("status", "percent", "description"),
                f"activity {line.activity_id}", changes)
     for line in report.indicator_results.filter(pk__in=results):
         _apply(line, results[line.pk], ("value", "text"), f"indicator {line.target_id}", changes)
-    _save_evidence(report, by=by, stored=stored, changes=changes, **evidence)
+    evidence_files.save_items(report.evidence, by=by, stored=stored, changes=changes, **evidence)
     action = Action.SAVED if report.state in (State.DRAFT, State.RETURNED) else Action.EDITED
     return _write(report, by=by, action=action, from_state=report.state, changes=changes, fields=FORM_FIELDS)
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import Office, Role, User
 from plans.lib.fiscal import fiscal_year_of
 from plans.lib.workdays import working_days_between
 from plans.models import FiscalYear
@@ -140,8 +140,6 @@ def plan(today: date) -> list[DigestLetter]:
                .values_list("key", flat=True))
     offices = (User.objects.filter(is_active=True, wants_digest=True, role_assignments__role__in=DIGEST_ROLES)
                .exclude(email="").exclude(office=None).values_list("office", flat=True).distinct())
-    from accounts.models import Office
-
     for office in Office.objects.filter(pk__in=list(offices)).order_by("pk"):
         week = None
         for user in _recipients(office):

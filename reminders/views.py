@@ -11,15 +11,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.offices import current_office
-from plans.lib.fiscal import fiscal_year_of
 from plans.models import FiscalYear
+from plans.views import _current_year_redirect
 from plans.services import holiday_dates
 
 from . import outbox
@@ -135,13 +134,7 @@ def send_now(request, pk: int):
 
 @login_required
 def rules_current(request):
-    office = current_office(request)
-    years = FiscalYear.objects.visible_to(request.user).filter(office=office)
-    fy = years.filter(year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
-    if fy is None:
-        messages.info(request, _("Create a fiscal year first."))
-        return redirect("plans:fiscal_year_list")
-    return redirect("reminders:rules", year=fy.year)
+    return _current_year_redirect(request, "reminders:rules")
 
 
 @login_required

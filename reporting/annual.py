@@ -17,7 +17,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
-from plans.lib import thaidate
 from plans.models import PlanItem
 
 from . import charts, figures
@@ -258,7 +257,7 @@ def build(data: dict, *, thai_digits: bool = False, progress=None) -> Built:
     tell(10)
     rendered = render.render_all([part.html for part in parts],
                                  progress=lambda done, total: tell(10 + int(70 * done / total)))
-    toc, outline, page = [], [], 0
+    toc, page = [], 0
     for part, result in zip(parts, rendered):
         if part.title:
             toc.append((part.title, page + 1, 0))
@@ -284,8 +283,3 @@ def build(data: dict, *, thai_digits: bool = False, progress=None) -> Built:
         "/Creator": "Tidtam"})
     tell(100)
     return Built(pdf, front.pages + body_pages, front.pages, time.monotonic() - started, toc)
-
-
-def thai_date(value: str | date, *, thai_digits=False) -> str:
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return thaidate.format_date(day, "long", digits="thai" if thai_digits else "arabic")

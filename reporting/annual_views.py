@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Role
 from accounts.scoping import readable_office_ids
 
-from .dashboard import _choices
+from plans.views import chosen_fiscal_year
 from .figures import Basis
 from .models import AnnualReport, Audience
 
@@ -77,7 +77,7 @@ def _queue(report_id: int) -> None:
 @login_required
 @require_safe
 def annual_list(request):
-    office, years, fy = _choices(request)
+    office, years, fy = chosen_fiscal_year(request)
     if fy is None:
         return redirect("plans:fiscal_year_list")
     editions = visible_editions(request.user, office).filter(fiscal_year=fy).select_related("created_by",
@@ -94,7 +94,7 @@ def annual_list(request):
 @login_required
 @require_POST
 def annual_generate(request):
-    office, _years, fy = _choices(request)
+    office, _years, fy = chosen_fiscal_year(request)
     if not may_generate(request.user, office):
         raise PermissionDenied(_("Planning staff generate the annual report."))
     form = GenerateForm(request.POST)

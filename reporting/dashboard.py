@@ -9,23 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import WorkGroup
-from accounts.offices import current_office
-from plans.lib.fiscal import fiscal_year_of
-from plans.models import FiscalYear
 from plans.templatetags.thai import quarter_label
+from plans.views import chosen_fiscal_year
 
 from . import charts, figures
 
 OVERDUE_LISTED = 25
-
-
-def _choices(request):
-    office = current_office(request)
-    years = list(FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year"))
-    wanted = request.GET.get("fy", "")
-    fy = next((y for y in years if str(y.year) == wanted), None) or next(
-        (y for y in years if y.year == fiscal_year_of(timezone.localdate())), None) or (years[0] if years else None)
-    return office, years, fy
 
 
 def filters(request, fy):
@@ -44,7 +33,7 @@ def filters(request, fy):
 @login_required
 @require_safe
 def dashboard(request):
-    office, years, fy = _choices(request)
+    office, years, fy = chosen_fiscal_year(request)
     if fy is None:
         return redirect("plans:fiscal_year_list")
     quarter, group, groups, basis = filters(request, fy)
@@ -91,7 +80,7 @@ def export(request, kind: str):
 
     if kind not in EXPORTS:
         raise Http404
-    office, years, fy = _choices(request)
+    office, years, fy = chosen_fiscal_year(request)
     if fy is None:
         raise Http404
     quarter, group, groups, basis = filters(request, fy)

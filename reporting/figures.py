@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
 
-from plans.models import DisbursementTarget, Indicator, PlanItem
+from plans.models import DisbursementTarget, Indicator
 from projects.models import (Activity, ActivityProgress, Disbursement, IndicatorResult, Project, ProjectIndicator,
                              QuarterlyReport)
 
@@ -250,17 +249,9 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         ))
 
     budget_total = sum((p.total_budget for p in projects), ZERO)
-    overall = {t.quarter: t.cumulative_percent for t in DisbursementTarget.objects.filter(
-        fiscal_year=fiscal_year, budget_type=DisbursementTarget.BudgetType.OVERALL)}
-    budget_quarters, running = [], ZERO
-    for q in quarters:
-        amount = sum((f.disbursed.get(q.number, ZERO) for f in figures), ZERO) if q.number <= last else ZERO
-        running += amount
-        percent = overall.get(q.number)
-        started = q.number <= last and q.start_date <= today
-        budget_quarters.append(BudgetQuarter(
-            q.number, amount, running if started else None, percent,
-            (budget_total * percent / 100).quantize(Decimal("0.01")) if percent is not None else None))
+    budget_quarters = _budget_quarters(
+        fiscal_year, quarters, last=last, today=today, budget_total=budget_total,
+        disbursed_in=lambda number: sum((f.disbursed.get(number, ZERO) for f in figures), ZERO))
 
     overdue.sort(key=lambda row: (row[1].number, row[0].group.order, row[0].code))
     return Year(
@@ -271,6 +262,32 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         overdue=overdue, by_source=[(label, n, amount) for label, (n, amount) in sources.items()],
         project_count=len(projects), overdue_count=len(overdue),
     )
+
+
+def _budget_quarters(fiscal_year, quarters, *, last: int, today: date, budget_total: Decimal,
+                     disbursed_in) -> list[BudgetQuarter]:
+    """Disbursed per quarter (``disbursed_in(number)``), cumulative for the quarters that have started,
+    against the year's overall cumulative targets."""
+    overall = {t.quarter: t.cumulative_percent for t in DisbursementTarget.objects.filter(
+        fiscal_year=fiscal_year, budget_type=DisbursementTarget.BudgetType.OVERALL)}
+    out, running = [], ZERO
+    for q in quarters:
+        amount = disbursed_in(q.number) if q.number <= last else ZERO
+        running += amount
+        percent = overall.get(q.number)
+        started = q.number <= last and q.start_date <= today
+        out.append(BudgetQuarter(
+            q.number, amount, running if started else None, percent,
+            (budget_total * percent / 100).quantize(Decimal("0.01")) if percent is not None else None))
+    return out
+
+
+def _indicator_result(indicator, values: list) -> Decimal | None:
+    """Cumulative indicators add the projects' latest values up; the others take their mean."""
+    if not values:
+        return None
+    result = sum(values, ZERO) if indicator.is_cumulative else sum(values, ZERO) / len(values)
+    return result.quantize(Decimal("0.01"))
 
 
 def _indicators(fiscal_year, figures: list[ProjectFigure]) -> list[IndicatorFigure]:
@@ -284,20 +301,11 @@ def _indicators(fiscal_year, figures: list[ProjectFigure]) -> list[IndicatorFigu
     for indicator in (Indicator.objects.filter(fiscal_year=fiscal_year, pk__in=list(found))
                       .select_related("plan_item").order_by("order", "code")):
         rows = found[indicator.pk]
-        values = [value for _p, _t, value, _x in rows if value is not None]
-        result = None
-        if values:
-            result = sum(values, ZERO) if indicator.is_cumulative else (sum(values, ZERO) / len(values))
-            result = result.quantize(Decimal("0.01"))
+        result = _indicator_result(indicator, [value for _p, _t, value, _x in rows if value is not None])
         out.append(IndicatorFigure(indicator=indicator, target=indicator.target_value, result=result,
                                    texts=[text for *_rest, text in rows if text],
                                    projects=[(p, t, v if v is not None else x) for p, t, v, x in rows]))
     return out
-
-
-def strategies(fiscal_year) -> list[PlanItem]:
-    return list(PlanItem.objects.filter(fiscal_year=fiscal_year).order_by("kind", "order", "code")
-                .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order", "code"))))
 
 
 @dataclass
@@ -404,17 +412,9 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
     budget_total = sum((row["budget"] or ZERO for row in per_group.values()), ZERO)
     budget_by_group = [(g, per_group[g.pk]["budget"] or ZERO,
                         sum((paid[(g.pk, n)] for n in range(1, last + 1)), ZERO)) for g in groups]
-    overall = {t.quarter: t.cumulative_percent for t in DisbursementTarget.objects.filter(
-        fiscal_year=fiscal_year, budget_type=DisbursementTarget.BudgetType.OVERALL)}
-    budget_quarters, running = [], ZERO
-    for q in quarters:
-        amount = sum((paid[(g.pk, q.number)] for g in groups), ZERO) if q.number <= last else ZERO
-        running += amount
-        percent = overall.get(q.number)
-        started = q.number <= last and q.start_date <= today
-        budget_quarters.append(BudgetQuarter(
-            q.number, amount, running if started else None, percent,
-            (budget_total * percent / 100).quantize(Decimal("0.01")) if percent is not None else None))
+    budget_quarters = _budget_quarters(
+        fiscal_year, quarters, last=last, today=today, budget_total=budget_total,
+        disbursed_in=lambda number: sum((paid[(g.pk, number)] for g in groups), ZERO))
     # Indicators: the latest counted value (and, apart, the latest text) of each project target, then added
     # up or averaged per indicator, exactly as year() does.
     by_target = defaultdict(dict)  # target id → quarter number → (value, text)
@@ -423,24 +423,20 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
                                            report__quarter__number__lte=last)
             .values_list("target_id", "report__quarter__number", "value", "text")):
         by_target[target_id][number] = (value, text)
-    latest = {}
+    latest = {}  # target id → (latest value, latest text)
     for target_id, by_quarter in by_target.items():
         _target, value, text = _target_row(None, by_quarter)
-        latest[target_id] = (None, value, text)
+        latest[target_id] = (value, text)
     by_indicator = defaultdict(list)
     for target_id, indicator_id in ProjectIndicator.objects.filter(project__in=scope).values_list("pk",
                                                                                                   "indicator_id"):
-        by_indicator[indicator_id].append(latest.get(target_id))
+        by_indicator[indicator_id].append(latest.get(target_id, (None, "")))
     indicators = []
     for indicator in Indicator.objects.filter(pk__in=list(by_indicator)).order_by("order", "code"):
-        found = [row for row in by_indicator[indicator.pk] if row and (row[1] is not None or row[2])]
-        values = [value for _n, value, _t in found if value is not None]
-        result = None
-        if values:
-            result = sum(values, ZERO) if indicator.is_cumulative else sum(values, ZERO) / len(values)
-            result = result.quantize(Decimal("0.01"))
+        found = by_indicator[indicator.pk]
+        result = _indicator_result(indicator, [value for value, _text in found if value is not None])
         indicators.append(IndicatorFigure(indicator, indicator.target_value, result,
-                                          texts=[text for _n, _v, text in found if text]))
+                                          texts=[text for _value, text in found if text]))
     overdue = []
     for q in quarters:
         if q.due_date >= today or len(overdue) >= overdue_listed:

@@ -47,6 +47,13 @@ def _evidence_storage(settings, tmp_path):
 
 
 @pytest.fixture
+def locmem_mail(settings):
+    """E-mail goes to ``django.core.mail.outbox`` and Celery tasks run at once."""
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
 def office(db):
     return OfficeFactory(code="SPM12", name="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา เขต 12")
 

@@ -29,19 +29,24 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-class _Sheet:
-    def __init__(self, workbook: Workbook, title: str, year: Year, heading: str, columns: list[tuple[str, int, str]]):
+class Sheet:
+    """One sheet of a write-only workbook: a title block (heading; office, fiscal year, the basis of the
+    results when there is one, and when it was made), a header row, then ``row()`` per item."""
+
+    def __init__(self, workbook: Workbook, title: str, heading: str, columns: list[tuple[str, int, str]], *,
+                 fiscal_year, basis: str | None = None):
         """``columns``: (header, width, number format or "")."""
         self.ws = workbook.create_sheet(title[:31])
         self.formats = [fmt for _h, _w, fmt in columns]
         for index, (_header, width, _fmt) in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
-        office = year.fiscal_year.office
-        basis = _("approved forms only") if year.basis == Basis.APPROVED else _("all submitted forms")
+        parts = [fiscal_year.office.name, f"{_('fiscal year')} {fiscal_year.year}"]
+        if basis is not None:
+            parts.append(f"{_('results from')} " + (_("approved forms only") if basis == Basis.APPROVED
+                                                     else _("all submitted forms")))
+        parts.append(thaidate.format_datetime(timezone.localtime()))
         self.ws.append([self._cell(heading, font=TITLE)])
-        self.ws.append([self._cell(f"{office.name} · {_('fiscal year')} {year.fiscal_year.year} · "
-                                   f"{_('results from')} {basis} · "
-                                   f"{thaidate.format_datetime(timezone.localtime())}")])
+        self.ws.append([self._cell(" · ".join(parts))])
         self.ws.append([])
         self.ws.append([self._cell(header, font=BOLD, fill=HEADER_FILL, alignment=WRAP) for header, _w, _f in columns])
         self.ws.freeze_panes = "A5"
@@ -65,12 +70,16 @@ class _Sheet:
                         for value, fmt in zip(values, self.formats)])
 
 
+def _of(year: Year) -> dict:
+    return {"fiscal_year": year.fiscal_year, "basis": year.basis}
+
+
 def progress(year: Year, quarter: int | None = None) -> Workbook:
     """One row per project: the chosen quarter's form (default: the latest quarter that has started)."""
     number = quarter or max((q.number for q in year.quarters if q.start_date <= year.today), default=1)
     workbook = Workbook(write_only=True)
-    sheet = _Sheet(workbook, _("Progress Q%(n)s") % {"n": number}, year,
-                   _("Quarterly progress, quarter %(n)s") % {"n": number}, [
+    sheet = Sheet(workbook, _("Progress Q%(n)s") % {"n": number},
+                  _("Quarterly progress, quarter %(n)s") % {"n": number}, **_of(year), columns=[
                        (_("Project code"), 14, ""), (_("Project"), 50, ""), (_("Group"), 30, ""),
                        (_("State"), 14, ""), (_("Timeliness"), 12, ""), (_("Submitted"), 18, "yyyy-mm-dd hh:mm"),
                        (_("Activities done"), 10, ""), (_("Spent this quarter (baht)"), 16, MONEY),
@@ -95,7 +104,7 @@ def progress(year: Year, quarter: int | None = None) -> Workbook:
 def budget(year: Year) -> Workbook:
     workbook = Workbook(write_only=True)
     quarters = [q.number for q in year.quarters]
-    sheet = _Sheet(workbook, _("Budget"), year, _("Budget and disbursement by project"), [
+    sheet = Sheet(workbook, _("Budget"), _("Budget and disbursement by project"), **_of(year), columns=[
         (_("Project code"), 14, ""), (_("Project"), 50, ""), (_("Group"), 30, ""), (_("Budget (baht)"), 16, MONEY)]
         + [(_("Disbursed Q%(n)s") % {"n": n}, 15, MONEY) for n in quarters]
         + [(_("Disbursed in all (baht)"), 16, MONEY), (_("Disbursed (share of budget)"), 12, PERCENT)])
@@ -104,7 +113,8 @@ def budget(year: Year) -> Workbook:
         sheet.row([figure.project.code, figure.project.name, figure.project.group.name, figure.budget]
                   + [figure.disbursed.get(n) for n in quarters]
                   + [total, float(total / figure.budget) if figure.budget else None])
-    summary = _Sheet(workbook, _("Against target"), year, _("Disbursement against the cumulative target"), [
+    summary = Sheet(workbook, _("Against target"), _("Disbursement against the cumulative target"), **_of(year),
+                    columns=[
         (_("Quarter"), 10, ""), (_("Disbursed in the quarter"), 18, MONEY), (_("Cumulative"), 18, MONEY),
         (_("Cumulative target"), 18, MONEY), (_("Target (%)"), 10, NUMBER)])
     for b in year.budget_quarters:
@@ -117,13 +127,13 @@ STATUS = {"met": "met", "not_yet": "not yet", "reported": "reported", "no_data":
 
 def indicators(year: Year) -> Workbook:
     workbook = Workbook(write_only=True)
-    sheet = _Sheet(workbook, _("Indicators"), year, _("Indicator results against targets"), [
+    sheet = Sheet(workbook, _("Indicators"), _("Indicator results against targets"), **_of(year), columns=[
         (_("Code"), 10, ""), (_("Indicator"), 50, ""), (_("Unit"), 10, ""), (_("Target"), 12, NUMBER),
         (_("Result"), 12, NUMBER), (_("Achievement"), 14, ""), (_("Qualitative results"), 50, "")])
     for figure in year.indicators:
         sheet.row([figure.indicator.code, figure.indicator.name, figure.indicator.unit, figure.target,
                    figure.result, _(STATUS[figure.status]), " / ".join(figure.texts[:5])])
-    detail = _Sheet(workbook, _("By project"), year, _("Indicator results by project"), [
+    detail = Sheet(workbook, _("By project"), _("Indicator results by project"), **_of(year), columns=[
         (_("Project code"), 14, ""), (_("Project"), 50, ""), (_("Indicator"), 40, ""), (_("Target"), 12, NUMBER),
         (_("Result"), 12, NUMBER), (_("Result (text)"), 40, "")])
     for figure in year.projects:

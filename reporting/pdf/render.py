@@ -80,10 +80,6 @@ def render(html: str) -> Rendered:
     return Rendered(document.write_pdf(), len(document.pages), anchors)
 
 
-def _render_for_pool(html: str) -> Rendered:
-    return render(html)
-
-
 def workers() -> int:
     wanted = getattr(settings, "TIDTAM_PDF_WORKERS", None)
     if wanted is not None:
@@ -102,7 +98,7 @@ def render_all(documents: list[str], *, progress=None) -> list[Rendered]:
             # fork: the children inherit the loaded fonts and settings and only run WeasyPrint.
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=min(count, total), mp_context=context) as pool:
-                futures = {pool.submit(_render_for_pool, html): index for index, html in enumerate(documents)}
+                futures = {pool.submit(render, html): index for index, html in enumerate(documents)}
                 for done, future in enumerate(as_completed(futures), start=1):
                     results[futures[future]] = future.result()
                     if progress:

@@ -15,10 +15,7 @@ from reminders.models import Reminder
 DUE = date(2026, 4, 30)
 
 
-@pytest.fixture(autouse=True)
-def locmem(settings):
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+pytestmark = pytest.mark.usefixtures("locmem_mail")
 
 
 @pytest.fixture

@@ -180,3 +180,51 @@ def test_history_reads_in_thai(client, issue, owner):
     client.force_login(owner)
     page = client.get(reverse("inspections:issue", args=[issue.pk])).content.decode()
     assert "<b>บันทึก</b>" in page and "(ร่าง → ส่งแล้ว)" in page
+
+
+@pytest.mark.django_db
+def test_evidence_gone_from_storage_is_a_404_not_a_500(client, issue, owner):
+    from inspections import workflow
+    from projects import evidence
+
+    from .test_workflow import pdf
+
+    issue = workflow.save_report(issue.pk, by=owner, expected_version=issue.version, text="รายงาน", files=pdf())
+    item = issue.evidence.get()
+    evidence.storage().delete(item.stored_name)
+    client.force_login(owner)
+    assert client.get(reverse("inspections:evidence", args=["issue", item.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_failed_save_deletes_the_files_it_wrote(issue, owner, monkeypatch):
+    from pathlib import Path
+
+    from inspections import workflow
+    from projects import evidence
+
+    from .test_workflow import pdf
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(workflow, "record", fail)  # fails after the file was written
+    with pytest.raises(RuntimeError):
+        workflow.save_report(issue.pk, by=owner, expected_version=issue.version, text="x", files=pdf())
+    assert not [path for path in Path(evidence.storage().location).rglob("*") if path.is_file()]
+    assert not issue.evidence.exists()
+
+
+@pytest.mark.django_db
+def test_page_titles_hold_only_their_title(client, issue, owner, planning):
+    import re
+
+    from inspections import workflow
+
+    issue = workflow.save_report(issue.pk, by=owner, expected_version=issue.version, text="รายงาน")
+    workflow.move_issue(issue.pk, "submit", by=owner, expected_version=issue.version)
+    for user, url in ((planning, reverse("projects:review_queue")), (owner, reverse("inspections:mine"))):
+        client.force_login(user)
+        page = client.get(url, {"fy": 2569}).content.decode()
+        title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+        assert "<" not in title and "other-queue" not in title, title

@@ -16,10 +16,7 @@ from ..conftest import make_project, submit_q1
 MONDAY = date(2026, 1, 12)  # FY 2569 Q1 was due Fri 9 Jan 2026
 
 
-@pytest.fixture(autouse=True)
-def locmem(settings):
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+pytestmark = pytest.mark.usefixtures("locmem_mail")
 
 
 @pytest.fixture

@@ -10,10 +10,7 @@ from reminders.models import Message, ReminderRule
 from ..factories import UserFactory
 
 
-@pytest.fixture(autouse=True)
-def locmem(settings):
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+pytestmark = pytest.mark.usefixtures("locmem_mail")
 
 
 def message(user, state=Message.State.SENT, kind=Message.Kind.DEADLINE, n=0, **fields):

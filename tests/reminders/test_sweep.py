@@ -19,10 +19,7 @@ from ..factories import UserFactory
 DUE = date(2026, 1, 9)
 
 
-@pytest.fixture(autouse=True)
-def locmem(settings):
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+pytestmark = pytest.mark.usefixtures("locmem_mail")
 
 
 @pytest.fixture
