@@ -1,0 +1,64 @@
+"""Who may *act*: the one vocabulary of role sets and the one check that every view and service uses.
+
+Seeing is decided in :mod:`accounts.scoping` (``Model.objects.visible_to(user)``); acting is decided
+here. A superuser acts everywhere; anybody else acts only in their own office and only through one
+of the roles named. Write ``acts_for(user, office, *PLANNERS)``, never ``user.is_superuser or
+user.has_role(...)`` by hand.
+"""
+
+from .models import Role
+
+# Planning staff run the M&E work: review forms and reports, manage rounds, plans and calendars.
+PLANNERS = (Role.PLANNING,)
+# The director approves.
+DIRECTORS = (Role.DIRECTOR,)
+# Office settings (holidays, calendars, reminder rules, inspection rounds): planning and administrators.
+MANAGERS = (Role.PLANNING, Role.ADMIN)
+# Reopen an approved record (with a reason).
+REOPENERS = (Role.PLANNING, Role.ADMIN)
+# Return a submitted or verified record with a reason.
+RETURNERS = (Role.PLANNING, Role.DIRECTOR)
+# Finance records disbursements.
+FINANCE = (Role.FINANCE,)
+# Administrators: users, mail log.
+ADMINS = (Role.ADMIN,)
+# Read compiled reports and their exports (the round report, the monitoring form, annual editions).
+REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL)
+# Read the fiscal-year dashboard.
+DASHBOARD_READERS = (Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN,
+                     Role.CENTRAL)
+# Follow the quarter overview (every group's forms of one quarter).
+OVERVIEW_READERS = (Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN)
+# See the disbursement page.
+DISBURSEMENT_READERS = (Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
+# Fill forms and do inspection work of their own.
+OWNERS = (Role.OWNER, Role.GROUP_HEAD)
+GROUP_HEADS = (Role.GROUP_HEAD,)
+
+
+def _office_id(office) -> int | None:
+    if office is None:
+        return None
+    return office if isinstance(office, int) else office.pk
+
+
+def has_any(user, *roles: str) -> bool:
+    """The user holds one of ``roles`` (a superuser holds them all), wherever the office."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.has_role(*roles)
+
+
+def acts_for(user, office, *roles: str) -> bool:
+    """May ``user`` act in ``office`` (an Office or its id) through one of ``roles``?
+
+    Superusers act everywhere. Others act in their own office only, and only with one of the roles.
+    With no roles named, any member of the office acts (e.g. an owner checked separately).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.office_id is None or user.office_id != _office_id(office):
+        return False
+    return not roles or user.has_role(*roles)
