@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,18 +10,13 @@ from plans.models import FiscalYear
 from plans.lib.fiscal import fiscal_year_of
 from django.utils import timezone
 
+from .http import safe_next
 from .models import Role
 from .offices import SESSION_KEY, current_office, switchable_offices
 from .scoping import readable_office_ids
 
 LANGUAGES = {"th", "en"}
 
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or fallback
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 @require_POST
@@ -35,7 +29,7 @@ def set_language(request):
     if request.user.is_authenticated and request.user.language != language:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    response = redirect(_safe_next(request, reverse("home")))
+    response = redirect(safe_next(request, reverse("home"), referer=True))
     response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
 
@@ -51,7 +45,7 @@ def switch_office(request):
         messages.error(request, _("You cannot read that office's data."))
     else:
         request.session[SESSION_KEY] = office_id
-    return redirect(_safe_next(request, reverse("home")))
+    return redirect(safe_next(request, reverse("home"), referer=True))
 
 
 @login_required

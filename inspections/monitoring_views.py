@@ -22,7 +22,7 @@ from plans.models import Indicator, PlanItem
 from projects.report_forms import EvidenceForm
 from projects.statemachine import WorkflowError
 from reporting.annual import keep_terms_together
-from plans.views import chosen_fiscal_year
+from plans.choosing import chosen_fiscal_year
 from reporting.pdf import render as pdf_render
 
 from . import workflow

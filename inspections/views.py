@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.models import Role
 from projects import evidence as evidence_files
 from projects.statemachine import ConflictError, NotAllowed, WorkflowError
-from plans.views import chosen_fiscal_year
+from plans.choosing import chosen_fiscal_year
 
 from . import workflow
 from .forms import (ActionForm, AnalysisForm, DecisionForm, FollowUpForm, IssueForm, ReasonForm, RecommendationForm,

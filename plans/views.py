@@ -14,6 +14,7 @@ from accounts.models import Role
 from accounts.offices import current_office
 
 from . import services
+from .choosing import current_year_redirect
 from .forms import (
     ActionPlanForm,
     CalendarActivityForm,
@@ -36,16 +37,6 @@ def get_fiscal_year_for_user(request, year: int) -> FiscalYear:
     return get_object_or_404(FiscalYear.objects.visible_to(request.user).select_related("office"),
                              office=office, year=year)
 
-
-def chosen_fiscal_year(request):
-    """(office, the office's fiscal years the user may see, newest first, the year asked for with ``?fy=``
-    — else the current one, else the newest; None when the office has no year yet)."""
-    office = current_office(request)
-    years = list(FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year"))
-    wanted = request.GET.get("fy", "")
-    fy = next((y for y in years if str(y.year) == wanted), None) or next(
-        (y for y in years if y.year == fiscal_year_of(timezone.localdate())), None) or (years[0] if years else None)
-    return office, years, fy
 
 
 def _manages(user, office_id: int) -> bool:
@@ -113,25 +104,15 @@ def fiscal_year_settings(request, year: int):
     return redirect("plans:fiscal_year_detail", year=fy.year)
 
 
-def _current_year_redirect(request, view_name: str):
-    """Open ``view_name`` for the current fiscal year (or the latest one the office has)."""
-    office = current_office(request)
-    years = FiscalYear.objects.visible_to(request.user).filter(office=office)
-    fy = years.filter(year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
-    if fy is None:
-        messages.info(request, _("Create a fiscal year first."))
-        return redirect("plans:fiscal_year_list")
-    return redirect(view_name, year=fy.year)
-
 
 @login_required
 def holidays_current(request):
-    return _current_year_redirect(request, "plans:holidays")
+    return current_year_redirect(request, "plans:holidays")
 
 
 @login_required
 def plan_current(request):
-    return _current_year_redirect(request, "plans:plan")
+    return current_year_redirect(request, "plans:plan")
 
 
 @login_required

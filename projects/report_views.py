@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, WorkGroup
+from accounts.http import safe_next
 from accounts.offices import current_office
 from plans.formatting import display_date
 from plans.models import Quarter
-from plans.views import chosen_fiscal_year
+from plans.choosing import chosen_fiscal_year
 
 from . import workflow
 from . import evidence as evidence_files
@@ -178,10 +179,7 @@ def _review(request, report, action):
         return render(request, "projects/report_form.html", _form_context(request, report, review=review),
                       status=status)
     messages.success(request, _("The form is now: %(state)s.") % {"state": report.get_state_display()})
-    next_url = request.POST.get("next")
-    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect(request.path)
+    return redirect(safe_next(request, request.path))
 
 
 @login_required

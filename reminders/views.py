@@ -11,14 +11,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.http import safe_next
 from accounts.offices import current_office
 from plans.models import FiscalYear
-from plans.views import _current_year_redirect
+from plans.choosing import current_year_redirect
 from plans.services import holiday_dates
 
 from . import outbox
@@ -126,15 +126,12 @@ def send_now(request, pk: int):
             messages.error(request, _("Sending failed again: %(error)s") % {"error": message.last_error})
         else:
             messages.success(request, _("Queued for sending to %(to)s.") % {"to": message.to_email})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("reminders:log")
-    return redirect(back)
+    return redirect(safe_next(request, reverse("reminders:log")))
 
 
 @login_required
 def rules_current(request):
-    return _current_year_redirect(request, "reminders:rules")
+    return current_year_redirect(request, "reminders:rules")
 
 
 @login_required

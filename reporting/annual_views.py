@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Role
 from accounts.scoping import readable_office_ids
 
-from plans.views import chosen_fiscal_year
+from plans.choosing import chosen_fiscal_year
 from .figures import Basis
 from .models import AnnualReport, Audience
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import WorkGroup
 from plans.templatetags.thai import quarter_label
-from plans.views import chosen_fiscal_year
+from plans.choosing import chosen_fiscal_year
 
 from . import charts, figures
 
