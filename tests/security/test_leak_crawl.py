@@ -1,0 +1,158 @@
+"""The standing leak check: crawl the demo as one user, replay every object URL as another.
+
+For each pair (A, B) of demo users who must not share everything — another office, another group,
+an owner and a committee member — A crawls every page reachable from the navigation (for the demo's
+current and previous fiscal year), following only GET links on this site. Every URL that names an
+object (its route has a ``pk``) and that B never met in B's own crawl is replayed as B. Any 200 there
+is a leak: B read an object that B's own pages never lead to.
+
+The crawl itself never POSTs. Files (``.pdf``/``.xlsx``) are not fetched in the crawl (rendering them
+is slow); they are replayed like every other object URL.
+"""
+
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from accounts.models import User
+from plans.lib.fiscal import fiscal_year_of
+
+pytestmark = pytest.mark.django_db  # the module seeds the demo once, in its own transaction
+
+MAX_PAGES = 700  # per user; the demo has far fewer pages than this
+SKIP_PREFIXES = ("/accounts/logout", "/accounts/language", "/accounts/office", "/admin/", "/static/")
+FILE_SUFFIXES = (".pdf", ".xlsx", ".csv", ".zip")
+
+PAIRS = [
+    # (user A, user B, why neither may open the other's objects unless their own pages lead there);
+    # each pair is replayed both ways: A's object URLs as B, and B's as A.
+    ("planning@spm12.example.go.th", "planning@tak2.example.go.th", "another office"),
+    ("owner@spm12.example.go.th", "owner2@spm12.example.go.th", "another group"),
+    ("planning@spm12.example.go.th", "owner2@spm12.example.go.th", "office-wide reader and a group's owner"),
+    ("planning@spm12.example.go.th", "committee@spm12.example.go.th", "committee reads approved work only"),
+]
+# Query strings are followed only when they choose the fiscal year: other filters list the same objects.
+FOLLOWED_QUERY_KEYS = {"fy"}
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "form" and (attrs.get("method") or "get").lower() == "get" and attrs.get("action"):
+            self.links.append(attrs["action"])
+
+
+def _local(base: str, href: str) -> str | None:
+    url = urldefrag(urljoin(base, href))[0]
+    parts = urlsplit(url)
+    if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+        return None
+    path = parts.path
+    if not path.startswith("/") or path.startswith(SKIP_PREFIXES):
+        return None
+    if parts.query and {pair.split("=")[0] for pair in parts.query.split("&")} - FOLLOWED_QUERY_KEYS:
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def _is_object(url: str) -> bool:
+    try:
+        return "pk" in resolve(urlsplit(url).path).kwargs
+    except Resolver404:
+        return False
+
+
+def crawl(client: Client, start: list[str]) -> tuple[set[str], set[str]]:
+    """(every local URL seen in a link, the URLs fetched with 200)."""
+    seen, fetched = set(start), set()
+    queue = deque(start)
+    while queue and len(fetched) < MAX_PAGES:
+        url = queue.popleft()
+        if urlsplit(url).path.endswith(FILE_SUFFIXES):
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        fetched.add(url)
+        parser = _Links()
+        parser.feed(response.content.decode())
+        for href in parser.links:
+            link = _local(url, href)
+            if link and link not in seen:
+                seen.add(link)
+                queue.append(link)
+    return seen, fetched
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for the module and rolled back after it."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("seed_demo", stdout=open("/dev/null", "w"))
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def crawls(demo, django_db_blocker):
+    """Each user's crawl, made once: {email: (seen, fetched)}."""
+    done = {}
+    current = fiscal_year_of(timezone.localdate())
+    years = [current, current - 1]
+
+    def of(email):
+        if email not in done:
+            with django_db_blocker.unblock():
+                client = Client()
+                client.force_login(User.objects.get(email=email))
+                start = ["/"] + [f"{page}?fy={year}" for year in years for page in (
+                    "/projects/", "/projects/forms/", "/projects/forms/review/", "/projects/forms/approval/",
+                    "/projects/forms/overview/", "/projects/forms/disbursements/", "/reporting/",
+                    "/reporting/annual/", "/inspections/", "/inspections/board/", "/inspections/mine/",
+                    "/inspections/monitoring/")] + [f"/plans/{year}/plan/" for year in years]
+                done[email] = crawl(client, start)
+        return done[email]
+    return of
+
+
+def _replay(of, django_db_blocker, a: str, b: str) -> tuple[int, int, list[str]]:
+    """Replay as ``b`` the object URLs ``a`` met and ``b`` did not: (a's object URLs, replayed, leaked)."""
+    seen_a, seen_b = of(a)[0], of(b)[0]
+    objects_a = {url for url in seen_a if _is_object(url)}
+    candidates = sorted(objects_a - seen_b)
+    with django_db_blocker.unblock():
+        client = Client()
+        client.force_login(User.objects.get(email=b))
+        leaks = [url for url in candidates if client.get(url).status_code == 200]
+    return len(objects_a), len(candidates), leaks
+
+
+def test_no_object_url_leaks_between_users(crawls, django_db_blocker):
+    """One test for every pair, so that a parallel run never splits (and re-seeds) the crawl."""
+    failures = []
+    for a, b, why in PAIRS:
+        objects = set()
+        for x, y in ((a, b), (b, a)):
+            count, replayed, leaks = _replay(crawls, django_db_blocker, x, y)
+            objects |= {url for url in crawls(x)[0] if _is_object(url)}
+            print(f"{x} → {y} ({why}): {count} object URLs, {replayed} replayed, {len(leaks)} leaked")
+            if leaks:
+                failures.append(f"{y} opened {len(leaks)} of {x}'s objects ({why}): {leaks[:15]}")
+        print(f"  pair {a} / {b}: {len(objects)} object URLs in all")
+        if len(objects) < 200:
+            failures.append(f"the crawl of {a} and {b} reached only {len(objects)} object URLs (need 200)")
+    assert not failures, "\n".join(failures)
