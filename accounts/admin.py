@@ -1,7 +1,9 @@
 """Admin screens for offices, groups, users and roles.
 
 Office administrators (staff users with the administrator role) see and edit
-only their own office; superusers see every office.
+only their own office; superusers see every office. An office administrator never
+sees, edits or sets the password of a superuser or of a user holding a role above
+the office (central viewer), and cannot grant such a role.
 """
 
 from django.contrib import admin
@@ -10,6 +12,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Office, User, UserRole, WorkGroup
+from .permissions import ABOVE_OFFICE_ROLES
 
 admin.site.site_header = _("Tidtam administration")
 admin.site.site_title = _("Tidtam")
@@ -80,6 +83,11 @@ class UserRoleInline(admin.TabularInline):
 
     has_view_permission = has_change_permission = has_add_permission = has_delete_permission = _allowed
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [(value, label) for value, label in db_field.choices if value not in ABOVE_OFFICE_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 class UserForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
@@ -129,4 +137,8 @@ class UserAdmin(OfficeScopedAdmin, BaseUserAdmin):
         return ", ".join(obj.role_labels())
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("role_assignments").select_related("office")
+        qs = super().get_queryset(request).prefetch_related("role_assignments").select_related("office")
+        if not request.user.is_superuser:
+            # Nobody climbs: superusers and central viewers are out of an office administrator's reach.
+            qs = qs.filter(is_superuser=False).exclude(role_assignments__role__in=ABOVE_OFFICE_ROLES)
+        return qs

@@ -34,6 +34,8 @@ DISBURSEMENT_READERS = (Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
 # Fill forms and do inspection work of their own.
 OWNERS = (Role.OWNER, Role.GROUP_HEAD)
 GROUP_HEADS = (Role.GROUP_HEAD,)
+# Roles above any one office: only a superuser grants them or manages their holders.
+ABOVE_OFFICE_ROLES = (Role.CENTRAL,)
 
 
 def _office_id(office) -> int | None:

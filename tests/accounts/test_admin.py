@@ -51,3 +51,58 @@ def test_non_admin_staff_cannot_use_the_admin(client, office):
     staff_owner = UserFactory(office=office, roles=[Role.OWNER], is_staff=True)
     client.force_login(staff_owner)
     assert client.get("/admin/accounts/user/").status_code == 403
+
+
+# --- nobody climbs (issue: an office administrator reset a superuser's password) ---------------------------
+
+
+@pytest.fixture
+def superuser_in_office(office):
+    return User.objects.create_superuser("root@test.go.th", "a-long-root-password", full_name="ผู้ดูแลสูงสุด",
+                                         office=office)
+
+
+@pytest.fixture
+def central_in_office(office):
+    return UserFactory(email="central@test.go.th", office=office, roles=[Role.CENTRAL])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["superuser_in_office", "central_in_office"])
+def test_office_admin_cannot_see_edit_or_reset_the_password_of_a_higher_user(client, administrator, target, request):
+    user = request.getfixturevalue(target)
+    client.force_login(administrator)
+    assert user.email not in client.get("/admin/accounts/user/").content.decode()
+    for page in ("change", "password", "delete"):
+        response = client.get(f"/admin/accounts/user/{user.pk}/{page}/")
+        assert response.status_code in (302, 404), page
+        if response.status_code == 302:
+            assert f"/{user.pk}/" not in response["Location"]
+    response = client.post(f"/admin/accounts/user/{user.pk}/password/",
+                           {"password1": "taken-over-2569!", "password2": "taken-over-2569!",
+                            "usable_password": "true"})
+    assert response.status_code in (302, 404)
+    user.refresh_from_db()
+    assert not user.check_password("taken-over-2569!")
+
+
+@pytest.mark.django_db
+def test_office_admin_cannot_grant_the_central_role(client, administrator, owner):
+    client.force_login(administrator)
+    page = client.get(f"/admin/accounts/user/{owner.pk}/change/").content.decode()
+    assert f'value="{Role.CENTRAL}"' not in page
+    data = {"email": owner.email, "full_name": owner.full_name, "position": "", "language": "th",
+            "office": owner.office_id, "is_active": "on",
+            "role_assignments-TOTAL_FORMS": "1", "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-0-role": Role.CENTRAL, "role_assignments-0-user": owner.pk}
+    response = client.post(f"/admin/accounts/user/{owner.pk}/change/", data)
+    assert response.status_code == 200  # the form again, with the error
+    owner.refresh_from_db()
+    assert not owner.has_role(Role.CENTRAL)
+
+
+@pytest.mark.django_db
+def test_a_superuser_still_manages_everyone(client, superuser_in_office, central_in_office):
+    client.force_login(superuser_in_office)
+    assert client.get(f"/admin/accounts/user/{central_in_office.pk}/password/").status_code == 200
+    assert f'value="{Role.CENTRAL}"' in client.get(f"/admin/accounts/user/{central_in_office.pk}/change/").content.decode()
