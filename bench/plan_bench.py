@@ -52,9 +52,9 @@ def main():
     timed("plan overview (tree with totals)", lambda: client.get("/plans/2569/plan/"), repeat=3)
 
     try:
-        from reporting.excel import plan as excel_plan
+        from projects import planbook as excel_plan
     except ImportError:
-        print("reporting.excel.plan not available: import/export skipped")
+        print("projects.planbook not available: import/export skipped")
         return
     out = ROOT / "var" / "bench" / "plan.xlsx"
     from projects.models import Project

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -21,9 +21,10 @@ from plans.forms import ThaiDateField
 from plans.models import Indicator, PlanItem
 from projects.report_forms import EvidenceForm
 from projects.statemachine import WorkflowError
-from reporting.annual import keep_terms_together
+from documents.text import keep_terms_together
 from plans.choosing import chosen_fiscal_year
-from reporting.pdf import render as pdf_render
+from documents.pdf import render as pdf_render
+from documents.responses import pdf_response, xlsx_response
 
 from . import workflow
 from .models import Assignment, MonitoringResult, MonitoringRound
@@ -51,7 +52,7 @@ class ResultForm(EvidenceForm):
         self.initial.update({"value": result.value, "narrative": result.narrative, "version": result.version})
 
     def clean_value(self):
-        from reporting.excel.cells import money
+        from documents.excel.cells import money
 
         raw = (self.cleaned_data.get("value") or "").strip()
         if not raw:
@@ -157,9 +158,7 @@ def appointments_pdf(request):
             "today": timezone.localdate()}))
     rendered = pdf_render.render(html)
     content = pdf_render.stamp(rendered.pdf, pdf_render.page_numbers(rendered.pages))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="appointments-{fy.year}.pdf"'
-    return response
+    return pdf_response(content, f"appointments-{fy.year}.pdf")
 
 
 def _round(request, pk: int) -> MonitoringRound:
@@ -240,9 +239,7 @@ def monitoring_export(request, pk: int, fmt: str):
                    .select_related("indicator__plan_item", "responsible", "group").prefetch_related("evidence"))
     name = f"monitoring-{monitoring_round.fiscal_year.year}-{monitoring_round.pk}"
     if fmt == "xlsx":
-        from reporting.views import _xlsx_response
-
-        return _xlsx_response(_workbook(monitoring_round, results), f"{name}.xlsx")
+        return xlsx_response(_workbook(monitoring_round, results), f"{name}.xlsx")
     if fmt != "pdf":
         raise Http404
     with translation.override("th"):
@@ -250,16 +247,13 @@ def monitoring_export(request, pk: int, fmt: str):
             "round": monitoring_round, "results": results, "faces": pdf_render.font_faces(),
             "today": timezone.localdate()}))
     rendered = pdf_render.render(html)
-    response = HttpResponse(pdf_render.stamp(rendered.pdf, pdf_render.page_numbers(rendered.pages)),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
+    return pdf_response(pdf_render.stamp(rendered.pdf, pdf_render.page_numbers(rendered.pages)), f"{name}.pdf")
 
 
 def _workbook(monitoring_round, results):
     from openpyxl import Workbook
 
-    from reporting.excel.compile import NUMBER, Sheet
+    from documents.excel.sheet import NUMBER, Sheet
 
     book = Workbook(write_only=True)
     sheet = Sheet(book, _("Monitoring form"), monitoring_round.title, fiscal_year=monitoring_round.fiscal_year,

@@ -8,9 +8,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from reporting.annual import keep_terms_together
-from reporting.excel.compile import Sheet
-from reporting.pdf import render
+from documents.excel.sheet import Sheet
+from documents.pdf import render
+from documents.text import keep_terms_together
 
 from .models import FollowUpAction, InspectionRound
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -270,7 +270,7 @@ REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role
 @require_safe
 def round_report(request, pk: int, fmt: str):
     """The round's inspection report and follow-up status, as PDF or Excel."""
-    from reporting.views import _xlsx_response
+    from documents.responses import pdf_response, xlsx_response
 
     from . import report
 
@@ -280,14 +280,11 @@ def round_report(request, pk: int, fmt: str):
         raise PermissionDenied(_("The round's report is for planning staff, the director and committees."))
     name = f"inspection-{inspection_round.fiscal_year.year}-{inspection_round.pk}"
     if fmt == "xlsx":
-        return _xlsx_response(report.workbook(inspection_round), f"{name}.xlsx")
+        return xlsx_response(report.workbook(inspection_round), f"{name}.xlsx")
     if fmt != "pdf":
         raise Http404
     content, _pages = report.pdf(inspection_round)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_response(content, f"{name}.pdf")
 
 
 @login_required

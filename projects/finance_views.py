@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role, WorkGroup
 from accounts.offices import current_office
 from plans.models import DisbursementTarget
-from reporting.excel import cells
+from documents.excel import cells
 
 from . import workflow
 from .models import Disbursement, Project, QuarterlyReport

@@ -17,11 +17,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
+from documents.pdf import render
+from documents.text import keep_terms_together, thai_digits_html
 from plans.models import PlanItem
 
 from . import charts, figures
 from .models import Audience
-from .pdf import render
 
 PROJECTS_PER_DOCUMENT = 12
 
@@ -167,25 +168,6 @@ def _inspections(fiscal_year) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------------------ rendering
-
-_TEXT = re.compile(r"(<style.*?</style>|<title.*?</title>|<[^>]+>|&#?\w+;)", re.S)
-# Terms Thai line breaking (libthai) would split at an inner word boundary (ผู้ | อำนวยการ), which
-# official documents avoid; they are kept on one line.
-KEEP_TOGETHER = re.compile("(ผู้อำนวยการ|ผู้รับผิดชอบ|ผู้ตรวจราชการ|ปีงบประมาณ|งบประมาณ|ตัวชี้วัด|ค่าเป้าหมาย)")
-
-
-def _text_parts(html: str, change) -> str:
-    return "".join(part if index % 2 else change(part) for index, part in enumerate(_TEXT.split(html)))
-
-
-def thai_digits_html(html: str) -> str:
-    """Arabic digits → Thai digits in the text of an HTML document (not in tags, styles or entities)."""
-    return _text_parts(html, render.thai_digits)
-
-
-def keep_terms_together(html: str) -> str:
-    return _text_parts(html, lambda text: KEEP_TOGETHER.sub(r'<span class="nw">\1</span>', text))
-
 
 @dataclass
 class Part:

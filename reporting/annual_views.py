@@ -1,13 +1,11 @@
 """Annual report editions on the web: planning generates, the director approves or returns, audiences download."""
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role
 from accounts.scoping import readable_office_ids
+from documents.responses import pdf_response
 
 from plans.choosing import chosen_fiscal_year
 from .figures import Basis
@@ -184,8 +183,4 @@ def annual_download(request, pk: int):
     if not report.file:
         raise Http404
     name = f"รายงานผลการดำเนินงาน-{report.fiscal_year.year}-{report.audience}-{report.pk}.pdf"
-    response = FileResponse(report.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(report.file.open("rb"), name)

@@ -75,8 +75,9 @@ def export(request, kind: str):
     """The dashboard's Excel compilations, for what the viewer sees with the same filters."""
     from django.http import Http404
 
+    from documents.responses import xlsx_response
+
     from .excel.compile import EXPORTS
-    from .views import _xlsx_response
 
     if kind not in EXPORTS:
         raise Http404
@@ -92,4 +93,4 @@ def export(request, kind: str):
     else:
         workbook = EXPORTS[kind](figures.year(fy, user=request.user, basis=basis, group=group, quarter=quarter))
     suffix = f"-q{quarter}" if quarter else ""
-    return _xlsx_response(workbook, f"tidtam-{kind}-{fy.year}{suffix}.xlsx")
+    return xlsx_response(workbook, f"tidtam-{kind}-{fy.year}{suffix}.xlsx")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import annual_views, dashboard, views
+from . import annual_views, dashboard
 
 app_name = "reporting"
 
@@ -13,7 +13,4 @@ urlpatterns = [
     path("annual/<int:pk>/decide/", annual_views.annual_decide, name="annual_decide"),
     path("annual/<int:pk>/retry/", annual_views.annual_retry, name="annual_retry"),
     path("annual/<int:pk>/report.pdf", annual_views.annual_download, name="annual_download"),
-    path("plan/<int:year>/import/", views.plan_import, name="plan_import"),
-    path("plan/<int:year>/template.xlsx", views.plan_template, name="plan_template"),
-    path("plan/<int:year>/export.xlsx", views.plan_export, name="plan_export"),
 ]

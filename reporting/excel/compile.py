@@ -2,76 +2,21 @@
 
 Each takes the figures of ``reporting.figures.year`` (already scoped to the viewer) and returns a
 streaming workbook: a title block (office, fiscal year, basis, date), a header row, one row per
-item. Text that looks like a formula is written as text; control characters are dropped.
+item (``documents.excel.sheet.Sheet``).
 """
 
-from datetime import datetime
-from decimal import Decimal
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from plans.lib import thaidate
+from documents.excel.sheet import MONEY, NUMBER, PERCENT, Sheet
 
 from ..figures import Basis, Year
 
-MONEY = "#,##0.00"
-NUMBER = "#,##0.##"
-PERCENT = "0.0%"
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-class Sheet:
-    """One sheet of a write-only workbook: a title block (heading; office, fiscal year, the basis of the
-    results when there is one, and when it was made), a header row, then ``row()`` per item."""
-
-    def __init__(self, workbook: Workbook, title: str, heading: str, columns: list[tuple[str, int, str]], *,
-                 fiscal_year, basis: str | None = None):
-        """``columns``: (header, width, number format or "")."""
-        self.ws = workbook.create_sheet(title[:31])
-        self.formats = [fmt for _h, _w, fmt in columns]
-        for index, (_header, width, _fmt) in enumerate(columns, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
-        parts = [fiscal_year.office.name, f"{_('fiscal year')} {fiscal_year.year}"]
-        if basis is not None:
-            parts.append(f"{_('results from')} " + (_("approved forms only") if basis == Basis.APPROVED
-                                                     else _("all submitted forms")))
-        parts.append(thaidate.format_datetime(timezone.localtime()))
-        self.ws.append([self._cell(heading, font=TITLE)])
-        self.ws.append([self._cell(" · ".join(parts))])
-        self.ws.append([])
-        self.ws.append([self._cell(header, font=BOLD, fill=HEADER_FILL, alignment=WRAP) for header, _w, _f in columns])
-        self.ws.freeze_panes = "A5"
-
-    def _cell(self, value, number_format="", **style):
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        elif isinstance(value, datetime):
-            value = timezone.localtime(value).replace(tzinfo=None)
-        cell = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str) and value.startswith(("=", "+", "-", "@")) and len(value) > 1:
-            cell.data_type = "s"  # text that looks like a formula stays text
-        if number_format and isinstance(value, (int, float, Decimal)):
-            cell.number_format = number_format
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell
-
-    def row(self, values: list):
-        self.ws.append([None if value is None else self._cell(value, fmt)
-                        for value, fmt in zip(values, self.formats)])
-
 
 def _of(year: Year) -> dict:
-    return {"fiscal_year": year.fiscal_year, "basis": year.basis}
+    """The title block of a compilation: its fiscal year, and whose results it counts."""
+    basis = _("approved forms only") if year.basis == Basis.APPROVED else _("all submitted forms")
+    return {"fiscal_year": year.fiscal_year, "notes": [f"{_('results from')} {basis}"]}
 
 
 def progress(year: Year, quarter: int | None = None) -> Workbook:

@@ -7,7 +7,7 @@ from plans import services
 from projects.models import Project
 
 from ..factories import UserFactory
-from ..reporting.conftest import activity_row, fill, project_row
+from ..projects.planbook.conftest import activity_row, fill, project_row
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from reporting.pdf import fontfix, render
+from documents.pdf import fontfix, render
 
 from ..conftest import need
 

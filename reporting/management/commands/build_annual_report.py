@@ -5,8 +5,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from projects.planbook.cli import command_fiscal_year, command_office
 from reporting import annual
-from reporting.excel.cli import command_fiscal_year, command_office
 from reporting.figures import Basis
 from reporting.models import Audience
 

@@ -8,8 +8,8 @@ Every problem is printed as ``sheet!C5 [code] message`` and the command exits wi
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reporting.excel import import_plan
-from reporting.excel.cli import command_fiscal_year, command_office
+from projects.planbook import import_plan
+from projects.planbook.cli import command_fiscal_year, command_office
 
 
 class Command(BaseCommand):

@@ -1,27 +1,20 @@
-from io import BytesIO
+"""The plan workbook on the web: import a filled workbook, download the template or the export."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from documents.responses import xlsx_response
 from plans.views import get_fiscal_year_for_user
 from projects.models import Project
 
-from .excel import INSTRUCTIONS_SHEET, XLSX_CONTENT_TYPE, build_template, can_import_plan, export_plan, import_plan
+from .columns import INSTRUCTIONS_SHEET
 from .forms import PlanImportForm
-
-
-def _xlsx_response(workbook, filename: str) -> HttpResponse:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+from .save import can_import_plan, import_plan
+from .writer import build_template, export_plan
 
 
 @login_required
@@ -41,14 +34,14 @@ def plan_import(request, year: int):
                                  dry_run=form.cleaned_data["dry_run"])
             if result.ok:
                 messages.success(request, result.summary())
-                return redirect("reporting:plan_import", year=fy.year)
+                return redirect("planbook:import", year=fy.year)
             for issue in result.errors:
                 if issue.sheet:
                     problems.append(issue)
                 else:
                     form.add_error("file", issue.message)
         status = 400
-    return render(request, "reporting/plan_import.html", {
+    return render(request, "projects/planbook/import.html", {
         "fy": fy, "form": form, "can_import": can_import, "problems": problems,
         "instructions_sheet": INSTRUCTIONS_SHEET,
     }, status=status)
@@ -58,7 +51,7 @@ def plan_import(request, year: int):
 @require_safe
 def plan_template(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
-    return _xlsx_response(build_template(fy.office, fiscal_year=fy), f"plan-template-{fy.year}.xlsx")
+    return xlsx_response(build_template(fy.office, fiscal_year=fy), f"plan-template-{fy.year}.xlsx")
 
 
 @login_required
@@ -66,4 +59,4 @@ def plan_template(request, year: int):
 def plan_export(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
     projects = Project.objects.visible_to(request.user)
-    return _xlsx_response(export_plan(fy, projects), f"plan-{fy.year}.xlsx")
+    return xlsx_response(export_plan(fy, projects), f"plan-{fy.year}.xlsx")

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from accounts.models import Office
 from projects.models import Project
-from reporting.excel.plan import LISTS_SHEET, PROJECTS_SHEET
+from projects.planbook.columns import LISTS_SHEET, PROJECTS_SHEET
 
-from ..factories import OfficeFactory
+from ...factories import OfficeFactory
 from .conftest import activity_row, fill, project_row
 
 pytestmark = pytest.mark.django_db

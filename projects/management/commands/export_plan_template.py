@@ -6,8 +6,8 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from reporting.excel import build_template
-from reporting.excel.cli import command_fiscal_year, command_office
+from projects.planbook import build_template
+from projects.planbook.cli import command_fiscal_year, command_office
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 
 from plans import services
 from plans.models import Indicator, PlanItem
-from reporting.excel import build_template
-from reporting.excel.plan import ACTIVITIES_SHEET, KEY_ROW, PROJECTS_SHEET
+from projects.planbook import build_template
+from projects.planbook.columns import ACTIVITIES_SHEET, KEY_ROW, PROJECTS_SHEET
 
 
 @pytest.fixture

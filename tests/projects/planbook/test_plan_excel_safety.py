@@ -6,8 +6,8 @@ from io import BytesIO
 import pytest
 
 from projects.models import Project
-from reporting.excel import import_plan
-from reporting.excel.safety import MAX_ZIP_ENTRIES
+from documents.excel.safety import MAX_ZIP_ENTRIES
+from projects.planbook import import_plan
 
 from .conftest import fill, project_row
 

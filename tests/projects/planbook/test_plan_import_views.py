@@ -7,17 +7,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from documents.excel import XLSX_CONTENT_TYPE
 from projects.models import Activity, Project
-from reporting.excel import XLSX_CONTENT_TYPE
-from reporting.excel.plan import ACTIVITIES_SHEET, LISTS_SHEET, PROJECTS_SHEET
+from projects.planbook.columns import ACTIVITIES_SHEET, LISTS_SHEET, PROJECTS_SHEET
 
 from .conftest import activity_row, fill, project_row
 
 pytestmark = pytest.mark.django_db
 
-IMPORT = reverse("reporting:plan_import", args=[2569])
-TEMPLATE = reverse("reporting:plan_template", args=[2569])
-EXPORT = reverse("reporting:plan_export", args=[2569])
+IMPORT = reverse("planbook:import", args=[2569])
+TEMPLATE = reverse("planbook:template", args=[2569])
+EXPORT = reverse("planbook:export", args=[2569])
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_another_offices_staff_get_404(client, fy, other_office_planning):
 
 def test_unknown_fiscal_year_is_404(client, fy, team):
     client.force_login(team)
-    assert client.get(reverse("reporting:plan_import", args=[2570])).status_code == 404
+    assert client.get(reverse("planbook:import", args=[2570])).status_code == 404
 
 
 def test_wrong_methods_are_refused(client, fy, team):

@@ -12,9 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext as _
 
-from plans.forms import ThaiDateField
-from plans.lib.fiscal import BE_OFFSET
-from plans.lib.thaidate import arabic_digits
+from ..text import BE_OFFSET, arabic_digits
 
 MONEY_MAX = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
 LIST_SPLIT = re.compile(r"[,\n;]+")
@@ -107,7 +105,26 @@ def whole_number(value, *, minimum: int, maximum: int) -> int:
     return int(result)
 
 
-_DATE_FIELD = ThaiDateField()
+_DATE_FIELD = forms.DateField()
+DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def _typed_date(raw: str) -> date | None:
+    """``8/1/2569`` (Buddhist era), ``8/1/2026`` or a date in one of Django's input formats (``2026-01-08``);
+    Thai digits are read too. ``None`` when it is none of them."""
+    raw = arabic_digits(raw).strip()
+    if match := DAY_MONTH_YEAR.fullmatch(raw):
+        day, month, year = (int(g) for g in match.groups())
+        if year > BE_THRESHOLD:
+            year -= BE_OFFSET
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    try:
+        return _DATE_FIELD.to_python(raw)
+    except forms.ValidationError:
+        return None
 
 
 def _common_era(day: date) -> date:
@@ -134,10 +151,7 @@ def a_date(value) -> date | None:
 
         return _common_era(from_excel(value).date())
     raw = text(value)
-    try:
-        parsed = _DATE_FIELD.to_python(raw)
-    except forms.ValidationError:
-        parsed = None
+    parsed = _typed_date(raw)
     if parsed is None:
         raise CellError("bad_date", _("'%(value)s' is not a date; write it like 8/1/2569 or 2026-01-08.") % {
             "value": raw})

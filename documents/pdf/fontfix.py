@@ -18,7 +18,7 @@ The fix has two halves, both tested with ``pdftotext``:
    ``uni0E32.am`` maps to ำ. So ทำ = ท + "" + "ำ", น้ำ = น + "้" + "ำ": the text reads back as
    typed. (A lone NIKHAHIT, which modern Thai does not use, reads back as nothing.)
 
-Regenerate the fonts with ``python -m reporting.pdf.fontfix`` after updating the vendored TTFs.
+Regenerate the fonts with ``python -m documents.pdf.fontfix`` after updating the vendored TTFs.
 """
 
 import copy

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from projects.models import Project
-from reporting.excel import export_plan
-from reporting.excel.cli import command_fiscal_year, command_office
+from projects.planbook import export_plan
+from projects.planbook.cli import command_fiscal_year, command_office
 
 
 class Command(BaseCommand):

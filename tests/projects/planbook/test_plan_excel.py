@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
 from projects.models import Activity, Project, ProjectIndicator
-from reporting.excel import build_template, export_plan, import_plan
-from reporting.excel.plan import (
+from projects.planbook import build_template, export_plan, import_plan
+from projects.planbook.columns import (
     ACTIVITIES_SHEET,
     ACTIVITY_COLUMNS,
     INSTRUCTIONS_SHEET,
@@ -308,7 +308,7 @@ def test_every_problem_of_the_file_is_reported_at_once(fy, policy_tree, people):
 
 
 def test_a_flood_of_errors_is_cut_short_with_a_count(fy, people, monkeypatch):
-    monkeypatch.setattr("reporting.excel.plan.MAX_ERRORS", 2)
+    monkeypatch.setattr("projects.planbook.reader.MAX_ERRORS", 2)
     rows = [project_row(code=f"P{i}", group="NOPE", strategies=None, indicators=None) for i in range(4)]
     result = import_plan(fill(rows), fiscal_year=fy)
     assert [e.code for e in result.errors] == ["unknown_group", "unknown_group", "too_many_errors"]

@@ -1,4 +1,5 @@
-"""Shared by the plan workbook commands: which office and fiscal year a command works on."""
+"""Which office and fiscal year a command works on: shared by the plan workbook commands (export_plan,
+export_plan_template, import_plan) and the reporting commands (build_annual_report, export_compilation)."""
 
 from django.conf import settings
 from django.core.management.base import CommandError

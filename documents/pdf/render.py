@@ -20,12 +20,12 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 
+from ..text import thai_digits  # noqa: F401 — Thai digits for page numbers and callers
 from . import fontfix
 
 log = logging.getLogger(__name__)
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 ALLOWED_ROOTS = (FONT_DIR, Path(settings.BASE_DIR) / "static")
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
 def font_faces() -> str:
@@ -166,7 +166,3 @@ def merge(parts: list[bytes], outline: list[tuple[str, int, int]] = (), metadata
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def thai_digits(text: str) -> str:
-    return text.translate(THAI_DIGITS)

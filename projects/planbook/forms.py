@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .excel import XLSX_CONTENT_TYPE
+from documents.excel import XLSX_CONTENT_TYPE
 
 
 class PlanImportForm(forms.Form):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from projects.models import Activity, Project, ProjectIndicator
-from reporting.excel import export_plan, import_plan
+from projects.planbook import export_plan, import_plan
 
 from .conftest import activity_row, fill, project_row, to_bytes
 

@@ -1,0 +1,1 @@
+"""HTML → PDF (render.py) with the Sarabun glyph-to-text fix (fontfix.py, fonts/)."""
