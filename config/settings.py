@@ -282,6 +282,8 @@ TIDTAM_DEFAULT_OFFICE = os.getenv("TIDTAM_DEFAULT_OFFICE", "")
 # Upload limits for Excel workbooks.
 TIDTAM_MAX_WORKBOOK_BYTES = envint("TIDTAM_MAX_WORKBOOK_BYTES", str(10 * 1024 * 1024))
 TIDTAM_MAX_WORKBOOK_UNZIPPED_BYTES = envint("TIDTAM_MAX_WORKBOOK_UNZIPPED_BYTES", str(200 * 1024 * 1024))
+# Rows read per sheet of an imported workbook, empty ones included (200 empty rows in a row end a sheet's data).
+TIDTAM_WORKBOOK_MAX_ROWS = envint("TIDTAM_WORKBOOK_MAX_ROWS", "10000")
 # Evidence attached to forms: per file, per form (all files together) and how many items per form.
 TIDTAM_EVIDENCE_MAX_FILE_BYTES = envint("TIDTAM_EVIDENCE_MAX_FILE_BYTES", str(10 * 1024 * 1024))
 TIDTAM_EVIDENCE_MAX_FORM_BYTES = envint("TIDTAM_EVIDENCE_MAX_FORM_BYTES", str(40 * 1024 * 1024))

@@ -5,6 +5,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -26,7 +27,7 @@ from .columns import (
 )
 
 MAX_KEY_COLUMNS = 200  # the key row is looked for in the first 200 columns
-MAX_ROWS = 10_000  # non-blank data rows per sheet
+BLANK_RUN_ENDS_SHEET = 200  # this many empty rows in a row end the data: what follows is not read
 MAX_ERRORS = 500  # errors listed; the rest are counted
 
 
@@ -153,8 +154,15 @@ def _raw_rows_unchecked(ws, columns, sheet: str, issues: list):
     if not positions:
         return positions, []
     max_col = max(positions.values())
-    rows = []
+    max_rows = settings.TIDTAM_WORKBOOK_MAX_ROWS
+    rows, blank_run = [], 0
     for number, row in enumerate(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col), start=FIRST_DATA_ROW):
+        if number - FIRST_DATA_ROW >= max_rows:
+            # Counted over every row read, empty or not: a sheet of a million blank-looking rows stops here.
+            issues.append(ImportIssue(sheet, number, "", "", "too_many_rows", _(
+                "The sheet has more than %(limit)s rows. Delete the empty rows below your data (select them, "
+                "right-click, Delete) or split the plan into several files.") % {"limit": f"{max_rows:,}"}))
+            break
         values = {}
         for key, index in positions.items():
             if index <= len(row):
@@ -162,11 +170,11 @@ def _raw_rows_unchecked(ws, columns, sheet: str, issues: list):
                 if cell.value is not None:
                     values[key] = (cell.value, cell.data_type)
         if all(cells.is_blank(value) for value, _type in values.values()):
+            blank_run += 1
+            if blank_run >= BLANK_RUN_ENDS_SHEET:
+                break
             continue
-        if len(rows) >= MAX_ROWS:
-            issues.append(ImportIssue(sheet, number, "", "", "too_many_rows",
-                                      _("The sheet has more than %(limit)s rows.") % {"limit": MAX_ROWS}))
-            break
+        blank_run = 0
         rows.append((number, values))
     return positions, rows
 
