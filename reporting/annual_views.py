@@ -66,8 +66,8 @@ def _queue(report_id: int) -> None:
     from .tasks import generate_annual_report
 
     def send():
-        try:
-            generate_annual_report.delay(report_id)
+        try:  # no retries: the request does not wait for a broker that is down
+            generate_annual_report.apply_async((report_id,), retry=False)
         except Exception:  # broker down: the edition waits; "generate again" re-queues it
             pass
 
