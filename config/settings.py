@@ -282,6 +282,10 @@ TIDTAM_VERSION = "0.1.0"
 
 # Processes that render report sections in parallel (default: the number of cores, at most 4).
 TIDTAM_PDF_WORKERS = envint("TIDTAM_PDF_WORKERS", "0") or None
+# An annual report build beats every few seconds while it runs; one silent for this long died with
+# its worker, and "generate again" takes it over at once.
+TIDTAM_REPORT_HEARTBEAT_SECONDS = envint("TIDTAM_REPORT_HEARTBEAT_SECONDS", "5")
+TIDTAM_REPORT_DEAD_AFTER_SECONDS = envint("TIDTAM_REPORT_DEAD_AFTER_SECONDS", "60")
 
 # We lock per account on purpose (axes.W006 asks for the IP too): offices sit behind one NAT,
 # and an IP lock would shut a whole office out because of one person's typos.
