@@ -79,3 +79,18 @@ def test_a_slow_worker_finishing_after_the_take_back_is_recorded_and_not_sent_ag
     queued.refresh_from_db()
     assert queued.state == Message.State.SENT and queued.sent_at
     assert outbox.requeue_waiting() == 0 and mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_worker_failing_after_the_take_back_leaves_the_new_claim_alone(owner):
+    queued = sending(owner, seconds_ago=0, attempts=0)
+    Message.objects.filter(pk=queued.pk).update(state=Message.State.QUEUED, claimed_at=None)
+    first = outbox.claim(queued.pk)
+    Message.objects.filter(pk=queued.pk).update(claimed_at=timezone.now() - timedelta(seconds=long_ago()))
+    outbox.reclaim_stuck()
+    second = outbox.claim(queued.pk)  # another worker sends it now
+    outbox.mark_failed(first, OSError("connection reset"))  # the first one's late failure is not recorded
+    assert Message.objects.get(pk=queued.pk).state == Message.State.SENDING
+    outbox.mark_sent(second)
+    queued.refresh_from_db()
+    assert queued.state == Message.State.SENT and queued.attempts == 2
