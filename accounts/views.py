@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from plans.models import FiscalYear
 from plans.lib.fiscal import fiscal_year_of
 from django.utils import timezone
 
+from .forms import GuardedPasswordChangeForm
 from .http import safe_next
 from .models import Role
 from .offices import SESSION_KEY, current_office, switchable_offices
@@ -84,3 +86,12 @@ def _role_cards(user) -> list[dict]:
     }
     roles = sorted(user.role_set) if not user.is_superuser or user.role_set else [Role.ADMIN]
     return [{"role": Role(r).label, "code": r, "text": text[Role(r)]} for r in roles]
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, with wrong old passwords counted towards the log-in lock-out."""
+
+    form_class = GuardedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

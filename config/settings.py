@@ -211,7 +211,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Web requests publish after commit; with Redis down they must not wait for it (the rows stay in the
+# database and the hourly sweep sends them later). Connecting gives up after BROKER_TIMEOUT seconds
+# and is not retried when publishing ("max_retries": 0); publishes that ask for retries (retry=True,
+# Celery's default outside the request path) still get task_publish_retry_policy. A broker that
+# accepts the connection and then says nothing is given BROKER_SOCKET_TIMEOUT seconds per command.
+# Workers reconnect on their own (broker_connection_max_retries), unaffected by these.
+BROKER_TIMEOUT = envint("BROKER_TIMEOUT", "1")
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600, "max_retries": 0, "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": envint("BROKER_SOCKET_TIMEOUT", "5"),
+}
 CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     # Deadline reminders (each is recorded once, so running often is safe) and re-queuing of
@@ -271,6 +282,10 @@ TIDTAM_VERSION = "0.1.0"
 
 # Processes that render report sections in parallel (default: the number of cores, at most 4).
 TIDTAM_PDF_WORKERS = envint("TIDTAM_PDF_WORKERS", "0") or None
+# An annual report build beats every few seconds while it runs; one silent for this long died with
+# its worker, and "generate again" takes it over at once.
+TIDTAM_REPORT_HEARTBEAT_SECONDS = envint("TIDTAM_REPORT_HEARTBEAT_SECONDS", "5")
+TIDTAM_REPORT_DEAD_AFTER_SECONDS = envint("TIDTAM_REPORT_DEAD_AFTER_SECONDS", "60")
 
 # We lock per account on purpose (axes.W006 asks for the IP too): offices sit behind one NAT,
 # and an IP lock would shut a whole office out because of one person's typos.

@@ -6,10 +6,24 @@ claims the row with a conditional update before sending, so two workers (or a sw
 worker) never both send it. If the broker is down the row simply waits for the next sweep.
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+
+# A worker has the SMTP timeout (per step of the conversation) to send a message it claimed; one still
+# "sending" this long past the timeout was left by a worker that died mid-send, and is taken back.
+STUCK_MARGIN = timedelta(minutes=5)
+
+
+def smtp_timeout() -> int:
+    options = settings.MAILERS.get("default", {}).get("OPTIONS", {})
+    return int(options.get("timeout") or getattr(settings, "EMAIL_TIMEOUT_SECONDS", 15))
 
 
 class Message(models.Model):
@@ -48,6 +62,26 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to_email}"
+
+    @staticmethod
+    def stuck_before() -> datetime:
+        """Claimed before this and still "sending": its worker died mid-send."""
+        return timezone.now() - timedelta(seconds=smtp_timeout()) - STUCK_MARGIN
+
+    @classmethod
+    def resendable(cls) -> Q:
+        """What an administrator may send again now: failed, waiting to retry, or stuck in "sending"."""
+        return (Q(state__in=[cls.State.FAILED, cls.State.RETRY])
+                | Q(state=cls.State.SENDING, claimed_at__lt=cls.stuck_before()))
+
+    @property
+    def is_stuck(self) -> bool:
+        return self.state == self.State.SENDING and self.claimed_at is not None \
+            and self.claimed_at < self.stuck_before()
+
+    @property
+    def may_send_again(self) -> bool:
+        return self.state in (self.State.FAILED, self.State.RETRY) or self.is_stuck
 
 
 class ReminderRule(models.Model):

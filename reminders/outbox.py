@@ -12,7 +12,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Message
+from .models import STUCK_MARGIN, Message, smtp_timeout
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -86,14 +86,16 @@ def send(message: Message) -> None:
 
 
 def mark_sent(message: Message) -> None:
-    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+    """It went out: recorded even if it was taken back for dead meanwhile, so it is not sent again."""
+    Message.objects.filter(pk=message.pk).exclude(state=Message.State.SENT).update(
         state=Message.State.SENT, sent_at=timezone.now(), last_error="")
 
 
 def mark_failed(message: Message, error: Exception) -> bool:
-    """Record the error; True if it will be retried, False if it gave up."""
+    """Record the error; True if it will be retried, False if it gave up. Only while this worker's claim
+    holds: a message taken back and claimed again is the new claimant's to record."""
     final = message.attempts >= MAX_ATTEMPTS
-    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+    Message.objects.filter(pk=message.pk, state=Message.State.SENDING, claimed_at=message.claimed_at).update(
         state=Message.State.FAILED if final else Message.State.RETRY,
         last_error=f"{type(error).__name__}: {error}"[:2000])
     return not final
@@ -104,8 +106,20 @@ def retry_delay(attempts: int) -> int:
     return 60 * 2 ** max(attempts - 1, 0)
 
 
+def reclaim_stuck() -> int:
+    """Take back messages whose worker died mid-send (still "sending" long past the SMTP timeout): the
+    attempt counts (it was counted when claimed), and they wait to retry — or fail on their last attempt.
+    Such a message may have gone out before the worker died: sending again errs towards twice, not never."""
+    stuck = Message.objects.filter(state=Message.State.SENDING, claimed_at__lt=Message.stuck_before())
+    error = f"WorkerLost: no outcome {smtp_timeout() + int(STUCK_MARGIN.total_seconds())} s after it was claimed"
+    failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(state=Message.State.FAILED, last_error=error)
+    return failed + stuck.update(state=Message.State.RETRY, last_error=error)
+
+
 def requeue_waiting(older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Queue again what never reached a worker (the broker was down) and retries whose wait is over."""
+    """Queue again what never reached a worker (the broker was down), retries whose wait is over, and
+    messages taken back from a worker that died mid-send."""
+    reclaim_stuck()
     now = timezone.now()
     waiting = list(Message.objects.filter(state=Message.State.QUEUED, created_at__lt=now - older_than)
                    .values_list("pk", flat=True))

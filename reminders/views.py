@@ -75,7 +75,7 @@ def message_detail(request, pk: int):
     reminders = message.reminders.select_related("project", "quarter__fiscal_year")
     return render(request, "reminders/message_detail.html", {
         "message": message, "reminders": reminders, "is_admin": _is_admin(request.user),
-        "resendable": message.state in RESENDABLE,
+        "resendable": message.may_send_again,
     })
 
 
@@ -98,7 +98,7 @@ def mail_log(request):
     return render(request, "reminders/mail_log.html", {
         "page": page, "state_counts": [(v, label, counts.get(v, 0)) for v, label in Message.State.choices],
         "states": Message.State.choices, "kinds": Message.Kind.choices,
-        "state": state, "kind": kind, "q": query, "resendable": RESENDABLE,
+        "state": state, "kind": kind, "q": query,
         "filters": urlencode({k: v for k, v in (("state", state), ("kind", kind), ("q", query)) if v}),
     })
 
@@ -106,12 +106,12 @@ def mail_log(request):
 @login_required
 @require_POST
 def send_now(request, pk: int):
-    """Send one failed (or waiting) e-mail again, now: one more attempt."""
+    """Send one failed (or waiting, or stuck) e-mail again, now: one more attempt."""
     if not _is_admin(request.user):
         raise PermissionDenied(_("Only administrators may send an e-mail again."))
     office = current_office(request)
     with transaction.atomic():
-        changed = Message.objects.filter(pk=pk, office=office, state__in=RESENDABLE).update(
+        changed = Message.objects.filter(Message.resendable(), pk=pk, office=office).update(
             state=Message.State.QUEUED, claimed_at=None)
         if changed:
             transaction.on_commit(lambda: outbox.queue_sending(pk))

@@ -65,8 +65,8 @@ def _queue(report_id: int) -> None:
     from .tasks import generate_annual_report
 
     def send():
-        try:
-            generate_annual_report.delay(report_id)
+        try:  # no retries: the request does not wait for a broker that is down
+            generate_annual_report.apply_async((report_id,), retry=False)
         except Exception:  # broker down: the edition waits; "generate again" re-queues it
             pass
 
@@ -161,7 +161,7 @@ def annual_decide(request, pk: int):
 @login_required
 @require_POST
 def annual_retry(request, pk: int):
-    """Queue a failed edition (or one the broker never received) again."""
+    """Queue a failed edition (or one the broker never received, or whose build went silent) again."""
     report = _edition(request, pk)
     if not may_generate(request.user, report.office):
         raise PermissionDenied(_("Planning staff generate the annual report."))
@@ -171,8 +171,12 @@ def annual_retry(request, pk: int):
 
     with transaction.atomic():
         waiting = Q(state__in=[State.FAILED, State.QUEUED]) | Q(state=State.GENERATING, updated_at__lt=stale_before())
-        if AnnualReport.objects.filter(waiting, pk=pk).update(state=State.QUEUED, progress=0):
+        queued = AnnualReport.objects.filter(waiting, pk=pk).update(state=State.QUEUED, progress=0)
+        if queued:
             _queue(pk)
+    if not queued and report.state == State.GENERATING:
+        messages.info(request, _("It is still being generated: its worker gave a sign of life less than a "
+                                 "minute ago."))
     return redirect("reporting:annual_detail", pk=pk)
 
 

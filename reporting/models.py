@@ -1,14 +1,22 @@
 """Annual summary report editions: generated in the background, approved by the director, then frozen."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 
 def report_storage():
     return storages["reports"]
+
+
+def silent_since() -> datetime:
+    """A build whose heartbeat (``updated_at``) is older than this died with its worker."""
+    return timezone.now() - timedelta(seconds=settings.TIDTAM_REPORT_DEAD_AFTER_SECONDS)
 
 
 class Audience(models.TextChoices):
@@ -78,3 +86,8 @@ class AnnualReport(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.GENERATING)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Generating, but no heartbeat for a minute: its worker died; it can be generated again."""
+        return self.state == self.State.GENERATING and self.updated_at < silent_since()

@@ -1,20 +1,53 @@
 import hashlib
 import logging
+import threading
 import traceback
-from datetime import timedelta
+from contextlib import contextmanager
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
-STALE_AFTER = timedelta(minutes=30)  # a build that reported no progress for this long died with its worker
 
 
 def stale_before():
-    return timezone.now() - STALE_AFTER
+    """A build with no heartbeat since then died with its worker (TIDTAM_REPORT_DEAD_AFTER_SECONDS)."""
+    from .models import silent_since
+
+    return silent_since()
+
+
+@contextmanager
+def heartbeat(report_id: int):
+    """While the block runs, touch the edition's ``updated_at`` every TIDTAM_REPORT_HEARTBEAT_SECONDS from a
+    thread: one UPDATE, whether or not a section has finished meanwhile. It stops with the worker's process,
+    so a build silent for a minute is known to be dead."""
+    from .models import AnnualReport
+
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.TIDTAM_REPORT_HEARTBEAT_SECONDS):
+                try:
+                    AnnualReport.objects.filter(pk=report_id, state=AnnualReport.State.GENERATING).update(
+                        updated_at=timezone.now())
+                except DatabaseError as error:  # a missed beat is no reason to stop the build
+                    log.warning("annual report %s: heartbeat failed: %s", report_id, error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"annual-report-{report_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @shared_task(acks_late=True)
@@ -36,11 +69,12 @@ def generate_annual_report(report_id: int) -> str:
                                                                                   updated_at=timezone.now())
 
     try:
-        if not report.snapshot:
-            report.snapshot = annual.snapshot(report.fiscal_year, report.audience, basis=report.basis)
-            AnnualReport.objects.filter(pk=report_id).update(snapshot=report.snapshot)
-        progress(5)
-        built = annual.build(report.snapshot, thai_digits=report.thai_digits, progress=progress)
+        with heartbeat(report_id):
+            if not report.snapshot:
+                report.snapshot = annual.snapshot(report.fiscal_year, report.audience, basis=report.basis)
+                AnnualReport.objects.filter(pk=report_id).update(snapshot=report.snapshot)
+            progress(5)
+            built = annual.build(report.snapshot, thai_digits=report.thai_digits, progress=progress)
     except Exception as error:  # recorded for the page; the edition can be generated again
         log.exception("annual report %s failed", report_id)
         AnnualReport.objects.filter(pk=report_id).update(
