@@ -9,9 +9,8 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
-
 from accounts.offices import current_office
+from accounts.permissions import DIRECTORS, MANAGERS, acts_for
 
 from . import services
 from .choosing import current_year_redirect
@@ -39,13 +38,8 @@ def get_fiscal_year_for_user(request, year: int) -> FiscalYear:
 
 
 
-def _manages(user, office_id: int) -> bool:
-    """Planning staff and administrators manage their own office; superusers every office."""
-    return user.manages_office and (user.is_superuser or office_id == user.office_id)
-
-
 def _require_manager(request, fy: FiscalYear) -> None:
-    if not _manages(request.user, fy.office_id):
+    if not acts_for(request.user, fy.office_id, *MANAGERS):
         raise PermissionDenied(_("Only planning staff and administrators of the office may change this."))
 
 
@@ -53,7 +47,7 @@ def _require_manager(request, fy: FiscalYear) -> None:
 def fiscal_year_list(request):
     office = current_office(request)
     years = FiscalYear.objects.visible_to(request.user).filter(office=office).prefetch_related("quarters")
-    can_manage = _manages(request.user, office.pk)
+    can_manage = acts_for(request.user, office, *MANAGERS)
     form = None
     if can_manage:
         form = FiscalYearCreateForm(request.POST or None, office=office)
@@ -71,7 +65,7 @@ def fiscal_year_list(request):
 @login_required
 def fiscal_year_detail(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
-    can_manage = _manages(request.user, fy.office_id)
+    can_manage = acts_for(request.user, fy.office_id, *MANAGERS)
     settings_form = FiscalYearSettingsForm(instance=fy) if can_manage else None
     activities = list(fy.calendar_activities.select_related("responsible_group"))
     months = fiscal_months(fy.year)
@@ -118,7 +112,7 @@ def plan_current(request):
 @login_required
 def holidays(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
-    can_manage = _manages(request.user, fy.office_id)
+    can_manage = acts_for(request.user, fy.office_id, *MANAGERS)
     day_off_form = DayOffForm(prefix="off")
     if request.method == "POST":
         _require_manager(request, fy)
@@ -177,7 +171,7 @@ def plan_overview(request, year: int):
         {"label": label, "count": by_source.get(key, {}).get("count", 0), "budget": by_source.get(key, {}).get("budget") or 0}
         for key, label in Project.Source.choices
     ]
-    can_manage = _manages(request.user, fy.office_id)
+    can_manage = acts_for(request.user, fy.office_id, *MANAGERS)
     years = list(FiscalYear.objects.filter(office=fy.office).exclude(pk=fy.pk).values_list("year", flat=True))
     targets = list(fy.disbursement_targets.all())
     return render(request, "plans/plan_overview.html", {
@@ -190,8 +184,7 @@ def plan_overview(request, year: int):
         "copy_form": CopyTreeForm(years=years) if can_manage and years else None,
         "plan_form": ActionPlanForm(instance=plan) if can_manage else None,
         "can_manage": can_manage,
-        "can_approve": request.user.is_superuser or (request.user.has_role(Role.DIRECTOR)
-                                                     and fy.office_id == request.user.office_id),
+        "can_approve": acts_for(request.user, fy.office_id, *DIRECTORS),
     })
 
 
@@ -238,8 +231,7 @@ def plan_status(request, year: int):
     plan = services.ensure_action_plan(fy)
     action = request.POST.get("action")
     user = request.user
-    in_office = user.is_superuser or fy.office_id == user.office_id
-    is_director = in_office and (user.is_superuser or user.has_role(Role.DIRECTOR))
+    is_director = acts_for(user, fy.office_id, *DIRECTORS)
     Status = ActionPlan.Status
     if action == "approve" and is_director and plan.status == Status.DRAFT:
         plan.status, plan.approved_by, plan.approved_at = Status.APPROVED, user, timezone.now()
@@ -247,7 +239,8 @@ def plan_status(request, year: int):
     elif action == "reopen" and is_director and plan.status in (Status.APPROVED, Status.CLOSED):
         plan.status = Status.DRAFT
         messages.success(request, _("The action plan is a draft again."))
-    elif action == "close" and in_office and (is_director or user.manages_office) and plan.status == Status.APPROVED:
+    elif (action == "close" and acts_for(user, fy.office_id, *DIRECTORS, *MANAGERS)
+          and plan.status == Status.APPROVED):
         plan.status = Status.CLOSED
         messages.success(request, _("The action plan was closed."))
     else:

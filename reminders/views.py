@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
 from accounts.http import safe_next
+from accounts.permissions import ADMINS, DIRECTORS, MANAGERS, acts_for, has_any
 from accounts.offices import current_office
 from plans.models import FiscalYear
 from plans.choosing import current_year_redirect
@@ -31,20 +31,16 @@ PAGE_SIZE = 50
 RESENDABLE = (Message.State.FAILED, Message.State.RETRY)
 
 
-def _is_admin(user) -> bool:
-    return user.is_superuser or user.has_role(Role.ADMIN)
-
-
-def _schedules(user, office) -> bool:
-    """Planning staff and administrators set the reminder rules of their own office."""
-    return user.manages_office and (user.is_superuser or office.pk == user.office_id)
+def _administers(user, office) -> bool:
+    """Administrators read and resend the mail of their own office; superusers of every office."""
+    return acts_for(user, office, *ADMINS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_mail(request):
     user = request.user
-    gets_digest = user.is_superuser or user.has_role(*DIGEST_ROLES)
+    gets_digest = has_any(user, *DIGEST_ROLES)
     form = DigestForm(initial={"wants_digest": user.wants_digest})
     if request.method == "POST":
         form = DigestForm(request.POST)
@@ -64,7 +60,7 @@ def _visible_message(request, pk: int) -> Message:
     message = get_object_or_404(Message.objects.select_related("recipient"), pk=pk)
     if message.recipient_id == request.user.pk:
         return message
-    if _is_admin(request.user) and (request.user.is_superuser or message.office_id == current_office(request).pk):
+    if _administers(request.user, message.office_id):
         return message
     raise PermissionDenied(_("This e-mail was sent to someone else."))
 
@@ -74,16 +70,16 @@ def message_detail(request, pk: int):
     message = _visible_message(request, pk)
     reminders = message.reminders.select_related("project", "quarter__fiscal_year")
     return render(request, "reminders/message_detail.html", {
-        "message": message, "reminders": reminders, "is_admin": _is_admin(request.user),
+        "message": message, "reminders": reminders, "is_admin": _administers(request.user, message.office_id),
         "resendable": message.state in RESENDABLE,
     })
 
 
 @login_required
 def mail_log(request):
-    if not _is_admin(request.user):
-        raise PermissionDenied(_("The mail log is for administrators."))
     office = current_office(request)
+    if not _administers(request.user, office):
+        raise PermissionDenied(_("The mail log is for administrators."))
     rows = Message.objects.filter(office=office).select_related("recipient").defer("body_text", "body_html")
     counts = dict(rows.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     state, kind, query = request.GET.get("state", ""), request.GET.get("kind", ""), request.GET.get("q", "").strip()
@@ -107,9 +103,9 @@ def mail_log(request):
 @require_POST
 def send_now(request, pk: int):
     """Send one failed (or waiting) e-mail again, now: one more attempt."""
-    if not _is_admin(request.user):
-        raise PermissionDenied(_("Only administrators may send an e-mail again."))
     office = current_office(request)
+    if not _administers(request.user, office):
+        raise PermissionDenied(_("Only administrators may send an e-mail again."))
     with transaction.atomic():
         changed = Message.objects.filter(pk=pk, office=office, state__in=RESENDABLE).update(
             state=Message.State.QUEUED, claimed_at=None)
@@ -139,8 +135,8 @@ def rules_current(request):
 def rules(request, year: int):
     office = current_office(request)
     fy = get_object_or_404(FiscalYear.objects.visible_to(request.user), office=office, year=year)
-    may_edit = _schedules(request.user, office)
-    if not (may_edit or request.user.has_role(Role.DIRECTOR)):
+    may_edit = acts_for(request.user, office, *MANAGERS)
+    if not (may_edit or has_any(request.user, *DIRECTORS)):
         raise PermissionDenied(_("Reminder rules are set by planning staff and administrators."))
     rules_for(fy)  # a year without rules gets the defaults, shown here to edit
     queryset = ReminderRule.objects.filter(fiscal_year=fy).order_by("-anchor", "offset", "audience")
