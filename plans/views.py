@@ -5,9 +5,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.db.models import Count, Sum
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.offices import current_office
 from accounts.permissions import DIRECTORS, MANAGERS, acts_for
@@ -27,7 +26,7 @@ from .forms import (
     WorkingDayForm,
 )
 from .lib.fiscal import fiscal_months, fiscal_year_of
-from .models import ActionPlan, CalendarActivity, DisbursementTarget, FiscalYear, Indicator, PlanItem
+from .models import ActionPlan, CalendarActivity, FiscalYear, Indicator, PlanItem
 
 
 def get_fiscal_year_for_user(request, year: int) -> FiscalYear:
@@ -106,7 +105,7 @@ def holidays_current(request):
 
 @login_required
 def plan_current(request):
-    return current_year_redirect(request, "plans:plan")
+    return current_year_redirect(request, "projects:plan")
 
 
 @login_required
@@ -149,43 +148,8 @@ def holidays(request, year: int):
     }, status=status)
 
 
-# --- Action plan: overview, policy tree, targets ----------------------------------------
-
-
-@login_required
-@require_GET
-def plan_overview(request, year: int):
-    from projects.models import Project
-
-    fy = get_fiscal_year_for_user(request, year)
-    plan = services.ensure_action_plan(fy)
-    visible = Project.objects.visible_to(request.user).filter(fiscal_year=fy)
-    tree = services.flatten_tree(services.plan_tree(fy, projects=visible))
-    visible = visible.with_budget()
-    by_source = {
-        row["source"]: row for row in visible.values("source").annotate(count=Count("pk"), budget=Sum("budget_total"))
-    }
-    by_group = visible.values("group__name", "group__order").annotate(
-        count=Count("pk"), budget=Sum("budget_total")).order_by("group__order")
-    sources = [
-        {"label": label, "count": by_source.get(key, {}).get("count", 0), "budget": by_source.get(key, {}).get("budget") or 0}
-        for key, label in Project.Source.choices
-    ]
-    can_manage = acts_for(request.user, fy.office_id, *MANAGERS)
-    years = list(FiscalYear.objects.filter(office=fy.office).exclude(pk=fy.pk).values_list("year", flat=True))
-    targets = list(fy.disbursement_targets.all())
-    return render(request, "plans/plan_overview.html", {
-        "fy": fy, "plan": plan, "tree": tree, "sources": sources, "groups": by_group,
-        "loose_indicators": fy.indicators.filter(plan_item__isnull=True).order_by("order", "code"),
-        "projects_total": sum((s["budget"] for s in sources), 0),
-        "targets_form": DisbursementTargetsForm(fiscal_year=fy, targets=targets) if can_manage else None,
-        "targets": {(t.budget_type, t.quarter): t.cumulative_percent for t in targets},
-        "budget_types": DisbursementTarget.BudgetType.choices,
-        "copy_form": CopyTreeForm(years=years) if can_manage and years else None,
-        "plan_form": ActionPlanForm(instance=plan) if can_manage else None,
-        "can_manage": can_manage,
-        "can_approve": acts_for(request.user, fy.office_id, *DIRECTORS),
-    })
+# --- Action plan: settings, status, policy tree, targets ----------------------------------
+# (The plan's page, with the projects under each strategy, is projects.plan.plan_overview.)
 
 
 @login_required
@@ -202,7 +166,7 @@ def plan_settings(request, year: int):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required
@@ -220,7 +184,7 @@ def plan_targets(request, year: int):
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required
@@ -246,7 +210,7 @@ def plan_status(request, year: int):
     else:
         raise PermissionDenied(_("That change of the plan's status is not allowed."))
     plan.save()
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required
@@ -261,9 +225,9 @@ def plan_copy_tree(request, year: int):
         created = services.copy_policy_tree(source=fy, target=target)
         messages.success(request, _("%(count)s items were copied into fiscal year %(year)s.")
                          % {"count": created, "year": target.year})
-        return redirect("plans:plan", year=target.year)
+        return redirect("projects:plan", year=target.year)
     messages.error(request, _("Choose a fiscal year to copy into."))
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 def _edit_page(request, *, fy, form, title, success_url, delete_url=None):
@@ -284,7 +248,7 @@ def plan_item_edit(request, year: int, pk: int | None = None):
     item = get_object_or_404(PlanItem, pk=pk, fiscal_year=fy) if pk else None
     form = PlanItemForm(request.POST or None, instance=item, fiscal_year=fy)
     title = _("Edit %(name)s") % {"name": item} if item else _("New policy, focus point or strategy")
-    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("plans:plan", args=[fy.year]),
+    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("projects:plan", args=[fy.year]),
                       delete_url=reverse("plans:plan_item_delete", args=[fy.year, item.pk]) if item else None)
 
 
@@ -296,10 +260,10 @@ def plan_item_delete(request, year: int, pk: int):
     item = get_object_or_404(PlanItem, pk=pk, fiscal_year=fy)
     if item.children.exists() or item.indicators.exists():
         messages.error(request, _("Move or delete what is beneath %(name)s first.") % {"name": item})
-        return redirect("plans:plan", year=fy.year)
+        return redirect("projects:plan", year=fy.year)
     item.delete()
     messages.success(request, _("Deleted."))
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required
@@ -310,7 +274,7 @@ def indicator_edit(request, year: int, pk: int | None = None):
     indicator = get_object_or_404(Indicator, pk=pk, fiscal_year=fy) if pk else None
     form = IndicatorForm(request.POST or None, instance=indicator, fiscal_year=fy)
     title = _("Edit indicator %(code)s") % {"code": indicator.code} if indicator else _("New indicator")
-    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("plans:plan", args=[fy.year]),
+    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("projects:plan", args=[fy.year]),
                       delete_url=reverse("plans:indicator_delete", args=[fy.year, indicator.pk]) if indicator else None)
 
 
@@ -326,7 +290,7 @@ def indicator_delete(request, year: int, pk: int):
     else:
         indicator.delete()
         messages.success(request, _("Deleted."))
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required

@@ -17,6 +17,7 @@ from plans.models import FiscalYear
 from . import services
 from .forms import ActivityFormSet, IndicatorFormSet, ProjectFilterForm, ProjectForm
 from .models import Activity, Project, ProjectIndicator
+from .timeline import timeline
 
 PAGE_SIZE = 25
 
@@ -88,8 +89,6 @@ def project_detail(request, pk: int):
         .get()
     )
     can_edit = Project.objects.editable_by(request.user).filter(pk=pk).exists()
-    from reporting.figures import timeline
-
     return render(request, "projects/project_detail.html", {"project": project, "can_edit": can_edit,
                                                             "timeline": timeline(project)})
 
