@@ -24,6 +24,14 @@ FINANCE = (Role.FINANCE,)
 ADMINS = (Role.ADMIN,)
 # Read compiled reports and their exports (the round report, the monitoring form, annual editions).
 REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL)
+# Change any project of their office (owners change their own, group heads their groups').
+PROJECT_EDITORS = (Role.PLANNING, Role.ADMIN, Role.DIRECTOR)
+# Add projects to a fiscal year (group heads within their own groups).
+PROJECT_CREATORS = (Role.PLANNING, Role.ADMIN, Role.DIRECTOR, Role.GROUP_HEAD)
+# See every annual-report edition of their office, drafts and returned ones included.
+EDITION_STAFF = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
+# Read the approved annual-report editions addressed to them (committee, OBEC/region).
+EDITION_AUDIENCES = (Role.COMMITTEE, Role.CENTRAL)
 # Read the fiscal-year dashboard.
 DASHBOARD_READERS = (Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN,
                      Role.CENTRAL)
@@ -34,14 +42,6 @@ DISBURSEMENT_READERS = (Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
 # Fill forms and do inspection work of their own.
 OWNERS = (Role.OWNER, Role.GROUP_HEAD)
 GROUP_HEADS = (Role.GROUP_HEAD,)
-# Change any project of their office (owners change their own, group heads their groups').
-PROJECT_EDITORS = (Role.PLANNING, Role.ADMIN, Role.DIRECTOR)
-# Add projects to a fiscal year (group heads within their own groups).
-PROJECT_CREATORS = (Role.PLANNING, Role.ADMIN, Role.DIRECTOR, Role.GROUP_HEAD)
-# See every annual-report edition of their office, drafts and returned ones included.
-EDITION_STAFF = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
-# Read the approved annual-report editions addressed to them (committee, OBEC/region).
-EDITION_AUDIENCES = (Role.COMMITTEE, Role.CENTRAL)
 
 
 def _office_id(office) -> int | None:
