@@ -31,9 +31,23 @@ PAGE_SIZE = 50
 RESENDABLE = (Message.State.FAILED, Message.State.RETRY)
 
 
+def _is_admin(user) -> bool:
+    """An administrator of some office (a superuser of all): the mail screens show them the sending details."""
+    return has_any(user, *ADMINS)
+
+
 def _administers(user, office) -> bool:
     """Administrators read and resend the mail of their own office; superusers of every office."""
     return acts_for(user, office, *ADMINS)
+
+
+def _administered_office(request):
+    """The office the request works in, when the user administers it (403 otherwise: an administrator who
+    also reads other offices as a central viewer does not administer them)."""
+    office = current_office(request)
+    if not _administers(request.user, office):
+        raise PermissionDenied(_("The mail log is for administrators."))
+    return office
 
 
 @login_required
@@ -70,16 +84,16 @@ def message_detail(request, pk: int):
     message = _visible_message(request, pk)
     reminders = message.reminders.select_related("project", "quarter__fiscal_year")
     return render(request, "reminders/message_detail.html", {
-        "message": message, "reminders": reminders, "is_admin": _administers(request.user, message.office_id),
+        "message": message, "reminders": reminders, "is_admin": _is_admin(request.user),
         "resendable": message.state in RESENDABLE,
     })
 
 
 @login_required
 def mail_log(request):
-    office = current_office(request)
-    if not _administers(request.user, office):
+    if not _is_admin(request.user):
         raise PermissionDenied(_("The mail log is for administrators."))
+    office = _administered_office(request)
     rows = Message.objects.filter(office=office).select_related("recipient").defer("body_text", "body_html")
     counts = dict(rows.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     state, kind, query = request.GET.get("state", ""), request.GET.get("kind", ""), request.GET.get("q", "").strip()
@@ -103,9 +117,9 @@ def mail_log(request):
 @require_POST
 def send_now(request, pk: int):
     """Send one failed (or waiting) e-mail again, now: one more attempt."""
-    office = current_office(request)
-    if not _administers(request.user, office):
+    if not _is_admin(request.user):
         raise PermissionDenied(_("Only administrators may send an e-mail again."))
+    office = _administered_office(request)
     with transaction.atomic():
         changed = Message.objects.filter(pk=pk, office=office, state__in=RESENDABLE).update(
             state=Message.State.QUEUED, claimed_at=None)
