@@ -6,6 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+# The home page lives in plans.home: it shows the fiscal year, and accounts imports no higher app.
+
 from .http import safe_next
 from .models import Role
 from .offices import SESSION_KEY
