@@ -11,6 +11,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from . import permissions as can
 from .models import Office, User, UserRole, WorkGroup
 from .permissions import ABOVE_OFFICE_ROLES
 
@@ -29,7 +30,7 @@ class OfficeScopedAdmin(admin.ModelAdmin):
         return qs.filter(**{self.office_field: request.user.office_id})
 
     def has_module_permission(self, request):
-        return request.user.is_superuser or (request.user.is_staff and request.user.manages_office)
+        return can.uses_admin_site(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -79,7 +80,7 @@ class UserRoleInline(admin.TabularInline):
     extra = 1
 
     def _allowed(self, request, obj=None):
-        return request.user.is_superuser or (request.user.is_staff and request.user.manages_office)
+        return can.uses_admin_site(request.user)
 
     has_view_permission = has_change_permission = has_add_permission = has_delete_permission = _allowed
 

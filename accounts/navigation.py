@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from . import permissions as can
+from .permissions import has_any
 
 ANY = None
 
@@ -15,14 +16,14 @@ class NavItem:
     label: str
     url_name: str
     icon: str
-    roles: frozenset | None = ANY  # None: everybody signed in
+    roles: tuple | None = ANY  # a role set of accounts.permissions; None: everybody signed in
     staff_only: bool = False
     menu: str = ""  # the drop-down it sits in ("" = the bar itself)
 
     def allowed(self, user) -> bool:
         if self.staff_only and not (user.is_staff or user.is_superuser):
             return False
-        return self.roles is ANY or user.is_superuser or bool(user.role_set & self.roles)
+        return self.roles is ANY or has_any(user, *self.roles)
 
 
 FOLLOW_UP = "follow-up"
@@ -33,29 +34,20 @@ NAV_ITEMS = (
     NavItem(_("Home"), "home", "house"),
     NavItem(_("Action plan"), "plans:plan_current", "diagram-3"),
     NavItem(_("Projects"), "projects:list", "kanban"),
-    NavItem(_("Dashboard"), "reporting:dashboard", "speedometer2",
-            frozenset({Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN,
-                       Role.CENTRAL}), menu=FOLLOW_UP),
-    NavItem(_("My forms"), "projects:my_forms", "ui-checks", frozenset({Role.OWNER, Role.GROUP_HEAD})),
-    NavItem(_("Annual report"), "reporting:annual_list", "file-earmark-pdf",
-            frozenset({Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL}), menu=FOLLOW_UP),
+    NavItem(_("Dashboard"), "reporting:dashboard", "speedometer2", can.DASHBOARD_READERS, menu=FOLLOW_UP),
+    NavItem(_("My forms"), "projects:my_forms", "ui-checks", can.OWNERS),
+    NavItem(_("Annual report"), "reporting:annual_list", "file-earmark-pdf", can.REPORT_READERS, menu=FOLLOW_UP),
     NavItem(_("Inspections"), "inspections:rounds", "search", menu=FOLLOW_UP),
     NavItem(_("Policy monitoring"), "inspections:monitoring", "bullseye", menu=FOLLOW_UP),
-    NavItem(_("My inspection work"), "inspections:mine", "person-check", frozenset({Role.OWNER, Role.GROUP_HEAD}),
-            menu=FOLLOW_UP),
-    NavItem(_("Review"), "projects:review_queue", "clipboard-check", frozenset({Role.PLANNING}), menu=FOLLOW_UP),
-    NavItem(_("Approvals"), "projects:approval_queue", "patch-check", frozenset({Role.DIRECTOR}), menu=FOLLOW_UP),
-    NavItem(_("Quarter overview"), "projects:quarter_overview", "grid-3x3",
-            frozenset({Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN}),
-            menu=FOLLOW_UP),
-    NavItem(_("Disbursements"), "projects:disbursements", "cash-coin",
-            frozenset({Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN}), menu=FOLLOW_UP),
+    NavItem(_("My inspection work"), "inspections:mine", "person-check", can.OWNERS, menu=FOLLOW_UP),
+    NavItem(_("Review"), "projects:review_queue", "clipboard-check", can.PLANNERS, menu=FOLLOW_UP),
+    NavItem(_("Approvals"), "projects:approval_queue", "patch-check", can.DIRECTORS, menu=FOLLOW_UP),
+    NavItem(_("Quarter overview"), "projects:quarter_overview", "grid-3x3", can.OVERVIEW_READERS, menu=FOLLOW_UP),
+    NavItem(_("Disbursements"), "projects:disbursements", "cash-coin", can.DISBURSEMENT_READERS, menu=FOLLOW_UP),
     NavItem(_("Fiscal years"), "plans:fiscal_year_list", "calendar3", menu=SETTINGS),
-    NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", frozenset({Role.PLANNING, Role.ADMIN}),
-            menu=SETTINGS),
-    NavItem(_("Reminder rules"), "reminders:rules_current", "alarm", frozenset({Role.PLANNING, Role.ADMIN}),
-            menu=SETTINGS),
-    NavItem(_("Mail log"), "reminders:log", "envelope-exclamation", frozenset({Role.ADMIN}), menu=SETTINGS),
+    NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", can.MANAGERS, menu=SETTINGS),
+    NavItem(_("Reminder rules"), "reminders:rules_current", "alarm", can.MANAGERS, menu=SETTINGS),
+    NavItem(_("Mail log"), "reminders:log", "envelope-exclamation", can.ADMINS, menu=SETTINGS),
     NavItem(_("My e-mails"), "reminders:mine", "envelope", menu=SETTINGS),
     NavItem(_("Administration"), "admin:index", "gear", staff_only=True, menu=SETTINGS),
 )

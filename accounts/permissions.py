@@ -24,6 +24,14 @@ FINANCE = (Role.FINANCE,)
 ADMINS = (Role.ADMIN,)
 # Read compiled reports and their exports (the round report, the monitoring form, annual editions).
 REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL)
+# Change any project of their office (owners change their own, group heads their groups').
+PROJECT_EDITORS = (Role.PLANNING, Role.ADMIN, Role.DIRECTOR)
+# Add projects to a fiscal year (group heads within their own groups).
+PROJECT_CREATORS = (Role.PLANNING, Role.ADMIN, Role.DIRECTOR, Role.GROUP_HEAD)
+# See every annual-report edition of their office, drafts and returned ones included.
+EDITION_STAFF = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
+# Read the approved annual-report editions addressed to them (committee, OBEC/region).
+EDITION_AUDIENCES = (Role.COMMITTEE, Role.CENTRAL)
 # Read the fiscal-year dashboard.
 DASHBOARD_READERS = (Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN,
                      Role.CENTRAL)
@@ -64,3 +72,10 @@ def acts_for(user, office, *roles: str) -> bool:
     if user.office_id is None or user.office_id != _office_id(office):
         return False
     return not roles or user.has_role(*roles)
+
+
+def uses_admin_site(user) -> bool:
+    """Superusers, and staff accounts of planning staff or administrators (their own office's users)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (user.is_staff and user.has_role(*MANAGERS))

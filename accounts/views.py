@@ -1,20 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plans.models import FiscalYear
-from plans.lib.fiscal import fiscal_year_of
-from django.utils import timezone
+# The home page lives in plans.home: it shows the fiscal year, and accounts imports no higher app.
 
 from .forms import GuardedPasswordChangeForm
 from .http import safe_next
 from .models import Role
-from .offices import SESSION_KEY, current_office, switchable_offices
+from .offices import SESSION_KEY
 from .scoping import readable_office_ids
 
 LANGUAGES = {"th", "en"}
@@ -50,28 +48,7 @@ def switch_office(request):
     return redirect(safe_next(request, reverse("home"), referer=True))
 
 
-@login_required
-def home(request):
-    user = request.user
-    office = current_office(request)
-    today = timezone.localdate()
-    fy = FiscalYear.objects.filter(office=office, year=fiscal_year_of(today)).first()
-    quarters = list(fy.quarters.all()) if fy else []
-    next_due = next((q for q in quarters if q.due_date >= today), None)
-    cards = _role_cards(user)
-    return render(request, "accounts/home.html", {
-        "office": office,
-        "fiscal_year": fy,
-        "quarters": quarters,
-        "next_due": next_due,
-        "today": today,
-        "cards": cards,
-        "offices": switchable_offices(user),
-        "groups": user.work_groups.all(),
-    })
-
-
-def _role_cards(user) -> list[dict]:
+def role_cards(user) -> list[dict]:
     """What each of the user's roles does in Tidtam, as cards on the home page."""
     text = {
         Role.PLANNING: _("Set up the fiscal year, its holidays and monitoring calendar; chase, review and "

@@ -49,7 +49,7 @@ def main():
     timed("project list text search", lambda: client.get("/projects/?fy=2569&q=1999"), repeat=3)
     pk = fy.projects.order_by("code").first().pk
     timed("project detail", lambda: client.get(f"/projects/{pk}/"), repeat=5)
-    timed("plan overview (tree with totals)", lambda: client.get("/plans/2569/plan/"), repeat=3)
+    timed("plan overview (tree with totals)", lambda: client.get("/projects/plan/2569/"), repeat=3)
 
     try:
         from projects import planbook as excel_plan

@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.forms import EmailLoginForm
+from plans.home import home
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailLoginForm, redirect_authenticated_user=True),

@@ -1,4 +1,4 @@
-"""Inspection actions as a source of deadline reminders (see ``reminders.sweep.SOURCES``).
+"""Inspection actions as a source of deadline reminders (registered in ``InspectionsConfig.ready()``).
 
 An action not yet done is reminded to its owner 3 working days before its due date and on the
 day, and escalated to the group's head with a copy to planning staff 3 working days after it.
@@ -10,8 +10,11 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from accounts.models import User
-from plans.lib.workdays import working_days_between
+from accounts.people import watchers
+from plans.lib.workdays import shift_working_days, working_days_between
 from plans.services import holiday_dates
+from reminders import outbox
+from reminders.sources import Source
 
 from .models import FollowUpAction
 
@@ -63,8 +66,6 @@ class ActionItem:
 
 def action_items(today: date, catch_up_days: int) -> list[ActionItem]:
     """Actions whose reminder day (per rule) was today or within the catch-up days."""
-    from reminders.sweep import _people, shift_working_days
-
     window = (today - timedelta(days=40), today + timedelta(days=40))
     actions = list(FollowUpAction.objects.filter(state__in=PENDING, due_date__range=window)
                    .select_related("group__office", "owner", "recommendation__issue"))
@@ -85,9 +86,21 @@ def action_items(today: date, catch_up_days: int) -> list[ActionItem]:
                 recipients = [action.owner] if action.owner.is_active and action.owner.email else []
             else:
                 if office.pk not in people:
-                    people[office.pk] = _people(office)
+                    people[office.pk] = watchers(office)
                 heads, planning = people[office.pk]
                 recipients = heads.get(action.group_id, []) + planning
             for person in {p.pk: p for p in recipients}.values():
                 items.append(ActionItem(person, action, rule, days_left))
     return items
+
+
+def letter_context(items: list[ActionItem], today: date) -> dict:
+    """The actions' part of one person's deadline letter."""
+    for item in items:
+        item.href = item.link(outbox.site_url)
+    return {"own_actions": [i for i in items if i.rule.audience == "owner"],
+            "watch_actions": [i for i in items if i.rule.audience == "escalation"],
+            "my_actions": outbox.site_url(reverse("inspections:mine"))}
+
+
+ACTIONS_SOURCE = Source(kind=ActionItem.kind, items=action_items, context=letter_context)

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .lib import fiscal
-from .lib.thaidate import MONTHS_SHORT, arabic_digits
+from .lib.thaidate import BE_OFFSET, MONTHS_SHORT, arabic_digits
 from accounts.models import WorkGroup
 
 from .models import ActionPlan, CalendarActivity, DisbursementTarget, FiscalYear, Indicator, PlanItem
@@ -20,7 +20,7 @@ class ThaiDateInput(forms.TextInput):
 
     def format_value(self, value):
         if isinstance(value, date):
-            return f"{value.day}/{value.month}/{value.year + fiscal.BE_OFFSET}"
+            return f"{value.day}/{value.month}/{value.year + BE_OFFSET}"
         return super().format_value(value)
 
 
@@ -39,7 +39,7 @@ class ThaiDateField(forms.DateField):
             if match:
                 day, month, year = (int(g) for g in match.groups())
                 if year > 2400:
-                    year -= fiscal.BE_OFFSET
+                    year -= BE_OFFSET
                 try:
                     return date(year, month, day)
                 except ValueError:
@@ -219,7 +219,7 @@ class CalendarActivityForm(forms.ModelForm):
     def __init__(self, *args, fiscal_year, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.fiscal_year = fiscal_year
-        self.fields["months"].choices = [(m, f"{MONTHS_SHORT[m - 1]} {y + fiscal.BE_OFFSET}")
+        self.fields["months"].choices = [(m, f"{MONTHS_SHORT[m - 1]} {y + BE_OFFSET}")
                                          for y, m in fiscal.fiscal_months(fiscal_year.year)]
         self.fields["responsible_group"].queryset = WorkGroup.objects.filter(office=fiscal_year.office)
 

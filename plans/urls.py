@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -11,7 +12,8 @@ urlpatterns = [
     path("<int:year>/", views.fiscal_year_detail, name="fiscal_year_detail"),
     path("<int:year>/settings/", views.fiscal_year_settings, name="fiscal_year_settings"),
     path("<int:year>/holidays/", views.holidays, name="holidays"),
-    path("<int:year>/plan/", views.plan_overview, name="plan"),
+    # The plan's page moved to the projects (projects:plan); old links still lead there.
+    path("<int:year>/plan/", RedirectView.as_view(pattern_name="projects:plan", query_string=True)),
     path("<int:year>/plan/settings/", views.plan_settings, name="plan_settings"),
     path("<int:year>/plan/targets/", views.plan_targets, name="plan_targets"),
     path("<int:year>/plan/status/", views.plan_status, name="plan_status"),

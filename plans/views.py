@@ -5,13 +5,11 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.db.models import Count, Sum
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-
-from accounts.models import Role
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.offices import current_office
+from accounts.permissions import DIRECTORS, MANAGERS, acts_for
 
 from . import services
 from .choosing import current_year_redirect
@@ -28,7 +26,7 @@ from .forms import (
     WorkingDayForm,
 )
 from .lib.fiscal import fiscal_months, fiscal_year_of
-from .models import ActionPlan, CalendarActivity, DisbursementTarget, FiscalYear, Indicator, PlanItem
+from .models import ActionPlan, CalendarActivity, FiscalYear, Indicator, PlanItem
 
 
 def get_fiscal_year_for_user(request, year: int) -> FiscalYear:
@@ -39,13 +37,8 @@ def get_fiscal_year_for_user(request, year: int) -> FiscalYear:
 
 
 
-def _manages(user, office_id: int) -> bool:
-    """Planning staff and administrators manage their own office; superusers every office."""
-    return user.manages_office and (user.is_superuser or office_id == user.office_id)
-
-
 def _require_manager(request, fy: FiscalYear) -> None:
-    if not _manages(request.user, fy.office_id):
+    if not acts_for(request.user, fy.office_id, *MANAGERS):
         raise PermissionDenied(_("Only planning staff and administrators of the office may change this."))
 
 
@@ -53,7 +46,7 @@ def _require_manager(request, fy: FiscalYear) -> None:
 def fiscal_year_list(request):
     office = current_office(request)
     years = FiscalYear.objects.visible_to(request.user).filter(office=office).prefetch_related("quarters")
-    can_manage = _manages(request.user, office.pk)
+    can_manage = acts_for(request.user, office, *MANAGERS)
     form = None
     if can_manage:
         form = FiscalYearCreateForm(request.POST or None, office=office)
@@ -71,7 +64,7 @@ def fiscal_year_list(request):
 @login_required
 def fiscal_year_detail(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
-    can_manage = _manages(request.user, fy.office_id)
+    can_manage = acts_for(request.user, fy.office_id, *MANAGERS)
     settings_form = FiscalYearSettingsForm(instance=fy) if can_manage else None
     activities = list(fy.calendar_activities.select_related("responsible_group"))
     months = fiscal_months(fy.year)
@@ -112,13 +105,13 @@ def holidays_current(request):
 
 @login_required
 def plan_current(request):
-    return current_year_redirect(request, "plans:plan")
+    return current_year_redirect(request, "projects:plan")
 
 
 @login_required
 def holidays(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
-    can_manage = _manages(request.user, fy.office_id)
+    can_manage = acts_for(request.user, fy.office_id, *MANAGERS)
     day_off_form = DayOffForm(prefix="off")
     if request.method == "POST":
         _require_manager(request, fy)
@@ -155,44 +148,8 @@ def holidays(request, year: int):
     }, status=status)
 
 
-# --- Action plan: overview, policy tree, targets ----------------------------------------
-
-
-@login_required
-@require_GET
-def plan_overview(request, year: int):
-    from projects.models import Project
-
-    fy = get_fiscal_year_for_user(request, year)
-    plan = services.ensure_action_plan(fy)
-    visible = Project.objects.visible_to(request.user).filter(fiscal_year=fy)
-    tree = services.flatten_tree(services.plan_tree(fy, projects=visible))
-    visible = visible.with_budget()
-    by_source = {
-        row["source"]: row for row in visible.values("source").annotate(count=Count("pk"), budget=Sum("budget_total"))
-    }
-    by_group = visible.values("group__name", "group__order").annotate(
-        count=Count("pk"), budget=Sum("budget_total")).order_by("group__order")
-    sources = [
-        {"label": label, "count": by_source.get(key, {}).get("count", 0), "budget": by_source.get(key, {}).get("budget") or 0}
-        for key, label in Project.Source.choices
-    ]
-    can_manage = _manages(request.user, fy.office_id)
-    years = list(FiscalYear.objects.filter(office=fy.office).exclude(pk=fy.pk).values_list("year", flat=True))
-    targets = list(fy.disbursement_targets.all())
-    return render(request, "plans/plan_overview.html", {
-        "fy": fy, "plan": plan, "tree": tree, "sources": sources, "groups": by_group,
-        "loose_indicators": fy.indicators.filter(plan_item__isnull=True).order_by("order", "code"),
-        "projects_total": sum((s["budget"] for s in sources), 0),
-        "targets_form": DisbursementTargetsForm(fiscal_year=fy, targets=targets) if can_manage else None,
-        "targets": {(t.budget_type, t.quarter): t.cumulative_percent for t in targets},
-        "budget_types": DisbursementTarget.BudgetType.choices,
-        "copy_form": CopyTreeForm(years=years) if can_manage and years else None,
-        "plan_form": ActionPlanForm(instance=plan) if can_manage else None,
-        "can_manage": can_manage,
-        "can_approve": request.user.is_superuser or (request.user.has_role(Role.DIRECTOR)
-                                                     and fy.office_id == request.user.office_id),
-    })
+# --- Action plan: settings, status, policy tree, targets ----------------------------------
+# (The plan's page, with the projects under each strategy, is projects.plan.plan_overview.)
 
 
 @login_required
@@ -209,7 +166,7 @@ def plan_settings(request, year: int):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required
@@ -227,7 +184,7 @@ def plan_targets(request, year: int):
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required
@@ -238,8 +195,7 @@ def plan_status(request, year: int):
     plan = services.ensure_action_plan(fy)
     action = request.POST.get("action")
     user = request.user
-    in_office = user.is_superuser or fy.office_id == user.office_id
-    is_director = in_office and (user.is_superuser or user.has_role(Role.DIRECTOR))
+    is_director = acts_for(user, fy.office_id, *DIRECTORS)
     Status = ActionPlan.Status
     if action == "approve" and is_director and plan.status == Status.DRAFT:
         plan.status, plan.approved_by, plan.approved_at = Status.APPROVED, user, timezone.now()
@@ -247,13 +203,14 @@ def plan_status(request, year: int):
     elif action == "reopen" and is_director and plan.status in (Status.APPROVED, Status.CLOSED):
         plan.status = Status.DRAFT
         messages.success(request, _("The action plan is a draft again."))
-    elif action == "close" and in_office and (is_director or user.manages_office) and plan.status == Status.APPROVED:
+    elif (action == "close" and acts_for(user, fy.office_id, *DIRECTORS, *MANAGERS)
+          and plan.status == Status.APPROVED):
         plan.status = Status.CLOSED
         messages.success(request, _("The action plan was closed."))
     else:
         raise PermissionDenied(_("That change of the plan's status is not allowed."))
     plan.save()
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required
@@ -268,9 +225,9 @@ def plan_copy_tree(request, year: int):
         created = services.copy_policy_tree(source=fy, target=target)
         messages.success(request, _("%(count)s items were copied into fiscal year %(year)s.")
                          % {"count": created, "year": target.year})
-        return redirect("plans:plan", year=target.year)
+        return redirect("projects:plan", year=target.year)
     messages.error(request, _("Choose a fiscal year to copy into."))
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 def _edit_page(request, *, fy, form, title, success_url, delete_url=None):
@@ -291,7 +248,7 @@ def plan_item_edit(request, year: int, pk: int | None = None):
     item = get_object_or_404(PlanItem, pk=pk, fiscal_year=fy) if pk else None
     form = PlanItemForm(request.POST or None, instance=item, fiscal_year=fy)
     title = _("Edit %(name)s") % {"name": item} if item else _("New policy, focus point or strategy")
-    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("plans:plan", args=[fy.year]),
+    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("projects:plan", args=[fy.year]),
                       delete_url=reverse("plans:plan_item_delete", args=[fy.year, item.pk]) if item else None)
 
 
@@ -303,10 +260,10 @@ def plan_item_delete(request, year: int, pk: int):
     item = get_object_or_404(PlanItem, pk=pk, fiscal_year=fy)
     if item.children.exists() or item.indicators.exists():
         messages.error(request, _("Move or delete what is beneath %(name)s first.") % {"name": item})
-        return redirect("plans:plan", year=fy.year)
+        return redirect("projects:plan", year=fy.year)
     item.delete()
     messages.success(request, _("Deleted."))
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required
@@ -317,7 +274,7 @@ def indicator_edit(request, year: int, pk: int | None = None):
     indicator = get_object_or_404(Indicator, pk=pk, fiscal_year=fy) if pk else None
     form = IndicatorForm(request.POST or None, instance=indicator, fiscal_year=fy)
     title = _("Edit indicator %(code)s") % {"code": indicator.code} if indicator else _("New indicator")
-    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("plans:plan", args=[fy.year]),
+    return _edit_page(request, fy=fy, form=form, title=title, success_url=reverse("projects:plan", args=[fy.year]),
                       delete_url=reverse("plans:indicator_delete", args=[fy.year, indicator.pk]) if indicator else None)
 
 
@@ -333,7 +290,7 @@ def indicator_delete(request, year: int, pk: int):
     else:
         indicator.delete()
         messages.success(request, _("Deleted."))
-    return redirect("plans:plan", year=fy.year)
+    return redirect("projects:plan", year=fy.year)
 
 
 @login_required

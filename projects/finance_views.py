@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role, WorkGroup
+from accounts.models import WorkGroup
 from accounts.offices import current_office
+from accounts.permissions import DISBURSEMENT_READERS, FINANCE, acts_for, has_any
 from plans.models import DisbursementTarget
 from documents.excel import cells
 
@@ -20,15 +21,13 @@ from . import workflow
 from .models import Disbursement, Project, QuarterlyReport
 from .report_views import _fiscal_year
 
-VIEWERS = (Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
-
-
 def _may_view(user) -> bool:
-    return user.is_superuser or user.has_role(*VIEWERS)
+    return has_any(user, *DISBURSEMENT_READERS)
 
 
-def _may_enter(user) -> bool:
-    return user.is_superuser or user.has_role(Role.FINANCE)
+def _may_enter(user, office) -> bool:
+    """Finance records the disbursements of its own office."""
+    return acts_for(user, office, *FINANCE)
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -103,7 +102,7 @@ def disbursements(request):
         return render(request, "projects/disbursements.html", {"fy": fy, "rows": []})
     errors = {}
     if request.method == "POST":
-        if not _may_enter(request.user):
+        if not _may_enter(request.user, office):
             raise PermissionDenied(_("Only the finance group records disbursements."))
         errors = _save(request, office, fy, quarter, group_id)
         if errors is None:
@@ -118,7 +117,7 @@ def disbursements(request):
     return render(request, "projects/disbursements.html", {
         "fy": fy, "quarters": quarters, "quarter": quarter, "rows": rows, "totals": _totals(rows, fy, quarter),
         "groups": WorkGroup.objects.filter(office=office, is_active=True), "group_id": group_id,
-        "can_enter": _may_enter(request.user), "has_errors": bool(errors),
+        "can_enter": _may_enter(request.user, office), "has_errors": bool(errors),
     }, status=400 if errors else 200)
 
 

@@ -5,6 +5,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, WorkGroup
+from accounts.permissions import PROJECT_EDITORS, acts_for
 from plans.forms import ThaiDateField
 from plans.models import Indicator, PlanItem
 
@@ -69,8 +70,8 @@ class ProjectForm(forms.ModelForm):
         self.instance.fiscal_year = fiscal_year
         office = fiscal_year.office
         groups = WorkGroup.objects.filter(office=office, is_active=True)
-        if not (user.is_superuser or user.sees_whole_office):
-            # Group heads create and move projects only within their own groups.
+        if not acts_for(user, office, *PROJECT_EDITORS):
+            # Group heads and owners create and move projects only within their own groups.
             groups = groups.filter(pk__in=user.group_ids)
         self.fields["group"].queryset = groups
         self.fields["owners"].queryset = User.objects.filter(office=office, is_active=True)

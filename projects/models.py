@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Office, Role, WorkGroup
+from accounts.models import Office, WorkGroup
+from accounts.permissions import GROUP_HEADS, PROJECT_EDITORS, has_any
 from accounts.scoping import ScopedQuerySet
 from plans.models import FiscalYear, Indicator, PlanItem
 
@@ -32,10 +33,10 @@ class ProjectQuerySet(ScopedQuerySet):
             return qs
         if not user.is_authenticated or user.is_read_only:
             return qs.none()
-        if user.has_role(Role.PLANNING, Role.ADMIN, Role.DIRECTOR):
+        if has_any(user, *PROJECT_EDITORS):
             return qs.filter(office_id=user.office_id)
         condition = Q(pk__in=self.model._base_manager.filter(owners=user).values("pk"))
-        if user.has_role(Role.GROUP_HEAD):
+        if has_any(user, *GROUP_HEADS):
             condition |= Q(group__in=list(user.group_ids))
         return qs.filter(condition)
 

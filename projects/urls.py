@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import finance_views, report_views, views
+from . import finance_views, plan, report_views, views
 
 app_name = "projects"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/<int:year>/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("plan/<int:year>/", plan.plan_overview, name="plan"),
     path("<int:pk>/q<int:number>/", report_views.report_form, name="report"),
     path("evidence/<int:pk>/", report_views.evidence_download, name="evidence"),
     path("forms/", report_views.my_forms, name="my_forms"),

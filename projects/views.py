@@ -10,15 +10,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.offices import current_office
+from accounts.permissions import PROJECT_CREATORS, acts_for
 from plans.lib.fiscal import fiscal_year_of
 from plans.models import FiscalYear
 
 from . import services
 from .forms import ActivityFormSet, IndicatorFormSet, ProjectFilterForm, ProjectForm
 from .models import Activity, Project, ProjectIndicator
+from .timeline import timeline
 
 PAGE_SIZE = 25
-CREATOR_ROLES = (Role.PLANNING, Role.ADMIN, Role.DIRECTOR, Role.GROUP_HEAD)
 
 
 def get_project_for_user(request, pk: int, *, edit: bool = False) -> Project:
@@ -67,7 +68,7 @@ def project_list(request):
     fy = next((f for f in years if f.year == year), None)
     context = {
         "form": form, "page": page, "year": year, "fy": fy, "query": query.urlencode(),
-        "can_create": fy is not None and (request.user.is_superuser or request.user.has_role(*CREATOR_ROLES)),
+        "can_create": fy is not None and acts_for(request.user, office, *PROJECT_CREATORS),
     }
     template = "projects/project_list.html#results" if request.htmx else "projects/project_list.html"
     return render(request, template, context)
@@ -88,8 +89,6 @@ def project_detail(request, pk: int):
         .get()
     )
     can_edit = Project.objects.editable_by(request.user).filter(pk=pk).exists()
-    from reporting.figures import timeline
-
     return render(request, "projects/project_detail.html", {"project": project, "can_edit": can_edit,
                                                             "timeline": timeline(project)})
 
@@ -124,8 +123,7 @@ def _project_form_page(request, *, fiscal_year, project=None):
 def project_create(request, year: int):
     office = current_office(request)
     fiscal_year = get_object_or_404(FiscalYear.objects.visible_to(request.user), office=office, year=year)
-    user = request.user
-    if not (user.is_superuser or (user.has_role(*CREATOR_ROLES) and user.office_id == office.pk)):
+    if not acts_for(request.user, office, *PROJECT_CREATORS):
         raise PermissionDenied(_("Only planning staff, the director and group heads add projects."))
     return _project_form_page(request, fiscal_year=fiscal_year)
 

@@ -3,99 +3,28 @@
 Sent on Monday morning by Celery beat (``send_reminders --digest`` by hand). One e-mail per person
 per ISO week (the outbox key says which week), to active users with an address who have the
 planning or director role and have not turned the digest off (``User.wants_digest``). Nobody gets
-an empty digest: a week with nothing to say sends nothing.
+an empty digest: a week with nothing to say sends nothing. What the digest says comes from the
+sections the domain apps register (``reminders.sources``).
 """
 
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Office, Role, User
-from plans.lib.fiscal import fiscal_year_of
-from plans.lib.workdays import working_days_between
-from plans.models import FiscalYear
-from plans.services import holiday_dates
-from projects.models import Project, QuarterlyReport
 
 from . import outbox
 from .models import Message
+from .sources import DIGEST_SECTIONS
 
 DIGEST_ROLES = (Role.PLANNING, Role.DIRECTOR)
-DUE_SOON_DAYS = 14  # a quarter is "due soon" when its window is open or opens within this many days
-LIST_LIMIT = 15  # rows listed per section; the count says how many there are in all
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-UNSENT = (QuarterlyReport.State.DRAFT, QuarterlyReport.State.RETURNED)
-
-
-@dataclass
-class QuarterDue:
-    quarter: object
-    pending: int
-    total: int
-    days_left: int
-
-
-@dataclass
-class Section:
-    count: int = 0
-    rows: list = field(default_factory=list)
-
-
-@dataclass
-class OfficeWeek:
-    """What one office's digest says this week (the same for everyone in the office)."""
-
-    office: object
-    fiscal_year: object
-    due_soon: list[QuarterDue] = field(default_factory=list)
-    late: Section = field(default_factory=Section)
-    late_by_group: list[tuple[object, int]] = field(default_factory=list)
-    to_review: Section = field(default_factory=Section)
-    to_approve: Section = field(default_factory=Section)
 
 
 def week_label(day: date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def office_week(office, today: date) -> OfficeWeek | None:
-    fy = FiscalYear.objects.filter(office=office, year=fiscal_year_of(today)).first()
-    if fy is None:
-        return None
-    week = OfficeWeek(office, fy)
-    quarters = list(fy.quarters.order_by("number"))
-    holidays = holiday_dates(office, fy.start, fy.end + timedelta(days=60))
-    projects = {p.pk: p for p in Project.objects.filter(fiscal_year=fy).exclude(status=Project.Status.CANCELLED)
-                .select_related("group").order_by("code")}
-    reports = {(r.project_id, r.quarter_id): r
-               for r in QuarterlyReport.objects.filter(project__in=list(projects)).only(
-                   "id", "project_id", "quarter_id", "state", "submitted_at", "verified_at")}
-    late_groups = Counter()
-    for quarter in quarters:
-        pending = [p for p in projects.values()
-                   if (p.pk, quarter.pk) not in reports or reports[(p.pk, quarter.pk)].state in UNSENT]
-        if quarter.due_date < today:
-            for project in pending:
-                week.late.count += 1
-                late_groups[project.group] += 1
-                if len(week.late.rows) < LIST_LIMIT:
-                    week.late.rows.append((project, quarter, reports.get((project.pk, quarter.pk))))
-        elif quarter.window_opens() <= today + timedelta(days=DUE_SOON_DAYS) and pending:
-            week.due_soon.append(QuarterDue(quarter, len(pending), len(projects),
-                                            working_days_between(today, quarter.due_date, holidays)))
-    week.late_by_group = late_groups.most_common()
-    quarter_by_id = {q.pk: q for q in quarters}
-    for state, section, stamp in ((QuarterlyReport.State.SUBMITTED, week.to_review, "submitted_at"),
-                                  (QuarterlyReport.State.VERIFIED, week.to_approve, "verified_at")):
-        waiting = sorted((r for r in reports.values() if r.state == state and r.project_id in projects),
-                         key=lambda r: (getattr(r, stamp) or r.submitted_at or EARLIEST))
-        section.count = len(waiting)
-        section.rows = [(projects[r.project_id], quarter_by_id[r.quarter_id], r) for r in waiting[:LIST_LIMIT]]
-    return week
 
 
 def _recipients(office):
@@ -104,33 +33,37 @@ def _recipients(office):
             .prefetch_related("role_assignments"))
 
 
-def _context(week: OfficeWeek, user, today: date) -> dict | None:
-    roles = {assignment.role for assignment in user.role_assignments.all()}
-    to_review = week.to_review if Role.PLANNING in roles else Section()
-    to_approve = week.to_approve if Role.DIRECTOR in roles else Section()
-    if not (week.due_soon or week.late.count or to_review.count or to_approve.count):
+def _context(weeks: dict, user, today: date) -> dict | None:
+    """The recipient's digest: each section's part, None when no section has anything to say."""
+    parts = [DIGEST_SECTIONS[name].context(week, user, today) for name, week in weeks.items()]
+    parts = [part for part in parts if part is not None]
+    if not parts:
         return None
+    context = {"today": today}
+    links = {"settings": outbox.site_url(reverse("reminders:mine"))}
+    for part in parts:
+        links.update(part.get("links", {}))
+        context.update(part)
+    context["links"] = links
+    return context
 
-    def listed(section: Section) -> Section:
-        return Section(section.count, [
-            {"project": project, "quarter": quarter, "report": report,
-             "link": outbox.site_url(reverse("projects:report", args=[project.pk, quarter.number]))}
-            for project, quarter, report in section.rows])
 
-    by_group = [(group.display_name(user.language) if group else "—", count) for group, count in week.late_by_group]
-    return {"week": week, "today": today, "late_by_group": by_group, "late": listed(week.late),
-            "to_review": listed(to_review), "to_approve": listed(to_approve),
-            "fiscal_year": week.fiscal_year,
-            "links": {"review": outbox.site_url(reverse("projects:review_queue")),
-                      "approve": outbox.site_url(reverse("projects:approval_queue")),
-                      "overview": outbox.site_url(reverse("projects:quarter_overview")),
-                      "settings": outbox.site_url(reverse("reminders:mine"))}}
+def summary(context: dict) -> str:
+    """One line per letter for the command's dry run."""
+    return "; ".join(section.summary(context) for section in DIGEST_SECTIONS.values())
 
 
 @dataclass
 class DigestLetter:
     recipient: User
     context: dict
+
+
+def _office_weeks(office, today: date) -> dict | None:
+    """What each section says this week for ``office``; None when no section has the office's year."""
+    weeks = {name: section.week(office, today) for name, section in DIGEST_SECTIONS.items()}
+    weeks = {name: week for name, week in weeks.items() if week is not None}
+    return weeks or None
 
 
 def plan(today: date) -> list[DigestLetter]:
@@ -141,14 +74,14 @@ def plan(today: date) -> list[DigestLetter]:
     offices = (User.objects.filter(is_active=True, wants_digest=True, role_assignments__role__in=DIGEST_ROLES)
                .exclude(email="").exclude(office=None).values_list("office", flat=True).distinct())
     for office in Office.objects.filter(pk__in=list(offices)).order_by("pk"):
-        week = None
+        weeks = None
         for user in _recipients(office):
             if digest_key(label, user) in sent:
                 continue
-            week = week or office_week(office, today)
-            if week is None:
+            weeks = weeks or _office_weeks(office, today)
+            if weeks is None:
                 break
-            context = _context(week, user, today)
+            context = _context(weeks, user, today)
             if context is not None:
                 letters.append(DigestLetter(user, context))
     return letters

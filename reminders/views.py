@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
 from accounts.http import safe_next
+from accounts.permissions import ADMINS, DIRECTORS, MANAGERS, acts_for, has_any
 from accounts.offices import current_office
 from plans.models import FiscalYear
 from plans.choosing import current_year_redirect
@@ -32,19 +32,29 @@ RESENDABLE = (Message.State.FAILED, Message.State.RETRY)
 
 
 def _is_admin(user) -> bool:
-    return user.is_superuser or user.has_role(Role.ADMIN)
+    """An administrator of some office (a superuser of all): the mail screens show them the sending details."""
+    return has_any(user, *ADMINS)
 
 
-def _schedules(user, office) -> bool:
-    """Planning staff and administrators set the reminder rules of their own office."""
-    return user.manages_office and (user.is_superuser or office.pk == user.office_id)
+def _administers(user, office) -> bool:
+    """Administrators read and resend the mail of their own office; superusers of every office."""
+    return acts_for(user, office, *ADMINS)
+
+
+def _administered_office(request):
+    """The office the request works in, when the user administers it (403 otherwise: an administrator who
+    also reads other offices as a central viewer does not administer them)."""
+    office = current_office(request)
+    if not _administers(request.user, office):
+        raise PermissionDenied(_("The mail log is for administrators."))
+    return office
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_mail(request):
     user = request.user
-    gets_digest = user.is_superuser or user.has_role(*DIGEST_ROLES)
+    gets_digest = has_any(user, *DIGEST_ROLES)
     form = DigestForm(initial={"wants_digest": user.wants_digest})
     if request.method == "POST":
         form = DigestForm(request.POST)
@@ -64,7 +74,7 @@ def _visible_message(request, pk: int) -> Message:
     message = get_object_or_404(Message.objects.select_related("recipient"), pk=pk)
     if message.recipient_id == request.user.pk:
         return message
-    if _is_admin(request.user) and (request.user.is_superuser or message.office_id == current_office(request).pk):
+    if _administers(request.user, message.office_id):
         return message
     raise PermissionDenied(_("This e-mail was sent to someone else."))
 
@@ -83,7 +93,7 @@ def message_detail(request, pk: int):
 def mail_log(request):
     if not _is_admin(request.user):
         raise PermissionDenied(_("The mail log is for administrators."))
-    office = current_office(request)
+    office = _administered_office(request)
     rows = Message.objects.filter(office=office).select_related("recipient").defer("body_text", "body_html")
     counts = dict(rows.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     state, kind, query = request.GET.get("state", ""), request.GET.get("kind", ""), request.GET.get("q", "").strip()
@@ -109,7 +119,7 @@ def send_now(request, pk: int):
     """Send one failed (or waiting, or stuck) e-mail again, now: one more attempt."""
     if not _is_admin(request.user):
         raise PermissionDenied(_("Only administrators may send an e-mail again."))
-    office = current_office(request)
+    office = _administered_office(request)
     with transaction.atomic():
         changed = Message.objects.filter(Message.resendable(), pk=pk, office=office).update(
             state=Message.State.QUEUED, claimed_at=None)
@@ -139,8 +149,8 @@ def rules_current(request):
 def rules(request, year: int):
     office = current_office(request)
     fy = get_object_or_404(FiscalYear.objects.visible_to(request.user), office=office, year=year)
-    may_edit = _schedules(request.user, office)
-    if not (may_edit or request.user.has_role(Role.DIRECTOR)):
+    may_edit = acts_for(request.user, office, *MANAGERS)
+    if not (may_edit or has_any(request.user, *DIRECTORS)):
         raise PermissionDenied(_("Reminder rules are set by planning staff and administrators."))
     rules_for(fy)  # a year without rules gets the defaults, shown here to edit
     queryset = ReminderRule.objects.filter(fiscal_year=fy).order_by("-anchor", "offset", "audience")

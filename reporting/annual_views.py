@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role
+from accounts.permissions import DIRECTORS, EDITION_AUDIENCES, EDITION_STAFF, MANAGERS, acts_for, has_any
 from accounts.scoping import readable_office_ids
 from documents.responses import pdf_response
 
@@ -39,16 +40,15 @@ class ReturnForm(forms.Form):
 
 def _staff(user, office) -> bool:
     """Planning staff, the director and administrators of the office see every edition."""
-    return user.is_superuser or (user.office_id == office.pk and user.has_role(Role.PLANNING, Role.DIRECTOR,
-                                                                                Role.ADMIN))
+    return acts_for(user, office, *EDITION_STAFF)
 
 
 def may_generate(user, office) -> bool:
-    return user.is_superuser or (user.office_id == office.pk and user.has_role(Role.PLANNING, Role.ADMIN))
+    return acts_for(user, office, *MANAGERS)
 
 
 def may_decide(user, office) -> bool:
-    return user.is_superuser or (user.office_id == office.pk and user.has_role(Role.DIRECTOR))
+    return acts_for(user, office, *DIRECTORS)
 
 
 def visible_editions(user, office):
@@ -57,7 +57,7 @@ def visible_editions(user, office):
         return editions
     if office.pk not in readable_office_ids(user):
         return editions.none()
-    audiences = [audience for audience, role in AUDIENCE_READERS.items() if user.has_role(role)]
+    audiences = [audience for audience, role in AUDIENCE_READERS.items() if has_any(user, role)]
     return editions.filter(state=State.APPROVED, audience__in=audiences)
 
 
@@ -82,7 +82,7 @@ def annual_list(request):
     editions = visible_editions(request.user, office).filter(fiscal_year=fy).select_related("created_by",
                                                                                            "decided_by")
     if not _staff(request.user, office) and not editions.exists() and not (
-            request.user.has_role(Role.COMMITTEE, Role.CENTRAL)):
+            has_any(request.user, *EDITION_AUDIENCES)):
         raise PermissionDenied(_("Annual reports are for planning staff, the director and their audiences."))
     return render(request, "reporting/annual_list.html", {
         "fy": fy, "years": years, "editions": editions, "form": GenerateForm(),

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-BE_OFFSET = 543
+from .thaidate import BE_OFFSET
+
 MIN_YEAR_BE = 2500
 MAX_YEAR_BE = 2700
 

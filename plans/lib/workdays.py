@@ -41,3 +41,14 @@ def working_days_between(start: date, end: date, holidays: Container[date]) -> i
         if is_working_day(day, holidays):
             count += 1
     return sign * count
+
+
+def shift_working_days(day: date, offset: int, holidays: Container[date]) -> date:
+    """``offset`` working days after ``day`` (before when negative; ``day`` itself when 0)."""
+    if offset > 0:
+        return add_working_days(day, offset, holidays)
+    while offset < 0:
+        day -= ONE_DAY
+        if is_working_day(day, holidays):
+            offset += 1
+    return day

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from inspections import workflow
+from plans.lib.workdays import shift_working_days
 from plans.services import holiday_dates
 from reminders import sweep
 from reminders.models import Reminder
@@ -26,7 +27,7 @@ def action(recommendation, director, planning, promo_group, owner):
 
 
 def day(offset: int, office) -> date:
-    return sweep.shift_working_days(DUE, offset, holiday_dates(office, DUE - timedelta(days=30),
+    return shift_working_days(DUE, offset, holiday_dates(office, DUE - timedelta(days=30),
                                                                DUE + timedelta(days=30)))
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from plans import services
 from plans.models import ActionPlan, CalendarActivity, DisbursementTarget, Indicator, PlanItem
 from projects.models import Project
+from projects.plan import flatten_tree, plan_tree
 
 
 @pytest.fixture
@@ -35,12 +36,12 @@ def test_tree_totals_count_each_project_once_under_every_ancestor(fy, tree, prom
     project(fy, promo_group, "A", "1000.50", [tree["s1"]])
     project(fy, promo_group, "B", "2000", [tree["s1"], tree["s2"]])
     project(fy, promo_group, "C", "400", [tree["s2"]])
-    rows = {n["item"].code: n for n in services.flatten_tree(services.plan_tree(fy))}
+    rows = {n["item"].code: n for n in flatten_tree(plan_tree(fy))}
     assert rows["S1"]["budget"] == Decimal("3000.50") and rows["S1"]["project_count"] == 2
     assert rows["F1"]["budget"] == Decimal("3000.50")
     assert rows["P1"]["budget"] == Decimal("3400.50") and rows["P1"]["project_count"] == 3
     assert [i.code for i in rows["S1"]["indicators"]] == ["K1"]
-    assert [n["depth"] for n in services.flatten_tree(services.plan_tree(fy))] == [0, 1, 2, 1]
+    assert [n["depth"] for n in flatten_tree(plan_tree(fy))] == [0, 1, 2, 1]
 
 
 @pytest.mark.django_db
@@ -175,9 +176,9 @@ def test_plan_overview_queries_do_not_grow_with_projects(client, planning, fy, t
     for n in range(30):
         project(fy, promo_group, f"X{n}", "100", [tree["s1"]])
     client.force_login(planning)
-    client.get(reverse("plans:plan", args=[2569]))
+    client.get(reverse("projects:plan", args=[2569]))
     with django_assert_max_num_queries(22):
-        response = client.get(reverse("plans:plan", args=[2569]))
+        response = client.get(reverse("projects:plan", args=[2569]))
     assert response.status_code == 200
     assert "3,000.00" in response.content.decode()
 
@@ -187,7 +188,7 @@ def test_plan_overview_totals_only_what_the_viewer_may_see(client, owner, fy, tr
     project(fy, promo_group, "MINE", "1000", [tree["s1"]])
     project(fy, sup_group, "THEIRS", "5000", [tree["s1"]])
     client.force_login(owner)
-    response = client.get(reverse("plans:plan", args=[2569]))
+    response = client.get(reverse("projects:plan", args=[2569]))
     rows = {n["item"].code: n for n in response.context["tree"]}
     assert rows["S1"]["budget"] == Decimal("1000") and rows["S1"]["project_count"] == 1
     assert [g["group__name"] for g in response.context["groups"]] == [promo_group.name]

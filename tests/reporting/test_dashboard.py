@@ -124,7 +124,7 @@ def test_dashboard_queries_do_not_grow_with_projects(client, fy, year_data, plan
 
 @pytest.mark.django_db
 def test_project_page_shows_each_quarters_results(client, fy, year_data, planning):
-    from reporting.figures import timeline
+    from projects.timeline import timeline
 
     q1, q2, *_rest = timeline(year_data["a"])
     assert (q1.report.state, q1.activities_done, q1.activities_total, q1.disbursed) == ("approved", 1, 1, 30000)

@@ -38,9 +38,6 @@ class Command(BaseCommand):
     def _digest(self, day, dry_run, verb):
         letters = weekly.plan(day) if dry_run else weekly.send(day)
         for letter in letters:
-            c = letter.context
-            self.stdout.write(f"{verb} the digest to {letter.recipient.email}: {c['late'].count} late, "
-                              f"{c['to_review'].count} to review, {c['to_approve'].count} to approve, "
-                              f"{len(c['week'].due_soon)} quarter(s) due soon")
+            self.stdout.write(f"{verb} the digest to {letter.recipient.email}: {weekly.summary(letter.context)}")
         self.stdout.write(self.style.SUCCESS(
             f"week {weekly.week_label(day)}: {len(letters)} digest(s) {verb}" + (" (dry run)" if dry_run else "")))

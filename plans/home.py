@@ -1,0 +1,32 @@
+"""The home page: the office's current fiscal year, its next due date, and what each of the user's roles does."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.offices import current_office, switchable_offices
+from accounts.views import role_cards
+
+from .lib.fiscal import fiscal_year_of
+from .models import FiscalYear
+
+
+@login_required
+def home(request):
+    user = request.user
+    office = current_office(request)
+    today = timezone.localdate()
+    fy = FiscalYear.objects.filter(office=office, year=fiscal_year_of(today)).first()
+    quarters = list(fy.quarters.all()) if fy else []
+    next_due = next((q for q in quarters if q.due_date >= today), None)
+    cards = role_cards(user)
+    return render(request, "accounts/home.html", {
+        "office": office,
+        "fiscal_year": fy,
+        "quarters": quarters,
+        "next_due": next_due,
+        "today": today,
+        "cards": cards,
+        "offices": switchable_offices(user),
+        "groups": user.work_groups.all(),
+    })

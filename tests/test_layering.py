@@ -1,0 +1,98 @@
+"""The apps stand in layers; none imports a higher one (reminders learns its sources from a registry).
+
+accounts < plans < (documents, reviews) < reminders < projects < inspections < reporting. Every ``import``
+and ``from … import`` in an app's modules (top level or inside functions) is read with ``ast``; migrations
+are left out (Django writes them from the models' string references).
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LAYERS = {
+    "accounts": 0,
+    "plans": 1,
+    "documents": 2,
+    "reviews": 2,
+    "reminders": 3,
+    "projects": 4,
+    "inspections": 5,
+    "reporting": 6,
+}
+
+# Modules that may import any app, and why.
+EXEMPT = {
+    # The demo seeding command sits at the top of the stack: run by hand, never imported by an app. It seeds
+    # accounts, then plans, projects and inspections; it stays in accounts beside the accounts demo it starts.
+    "accounts/management/commands/seed_demo.py",
+}
+
+# Pending merge of #12 reviews/docs moves: edges the reviews and docs engineers remove on their branches.
+# Each entry is (module, imported app). Delete them as the merges land; the test then guards them.
+PENDING = {
+    # reviews engineer: the review queues stop reading inspection models directly.
+    ("projects/report_views.py", "inspections"),
+    # docs engineer: PDF and Excel machinery moves out of reporting into documents/.
+    ("projects/finance_views.py", "reporting"),  # reporting.excel.cells (money parsing)
+    ("inspections/views.py", "reporting"),  # reporting.views._xlsx_response
+    ("inspections/monitoring_views.py", "reporting"),  # reporting.pdf, reporting.excel, reporting.views,
+    #                                                    reporting.annual.keep_terms_together (PDF text)
+    ("inspections/report.py", "reporting"),  # reporting.pdf, reporting.excel.compile,
+    #                                          reporting.annual.keep_terms_together (PDF text)
+}
+
+
+def _modules():
+    for app in LAYERS:
+        folder = ROOT / app
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            yield app, path.relative_to(ROOT).as_posix(), path
+
+
+def _imported_apps(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            if top in LAYERS:
+                yield node.lineno, top, name
+
+
+def upward_imports() -> list[tuple[str, str, str]]:
+    """(module:line, imported module, importing app → imported app) for each import of a higher app."""
+    found = []
+    for app, name, path in _modules():
+        if name in EXEMPT:
+            continue
+        for line, top, module in _imported_apps(path):
+            if LAYERS[top] > LAYERS[app] and (name, top) not in PENDING:
+                found.append((f"{name}:{line}", module, f"{app} → {top}"))
+    return found
+
+
+def test_no_app_imports_a_higher_one():
+    assert upward_imports() == []
+
+
+def test_the_pending_edges_still_exist():
+    """An allow-listed edge that is gone must leave the list, so it cannot come back unnoticed."""
+    seen = {(name, top) for app, name, path in _modules() for _line, top, _module in _imported_apps(path)
+            if LAYERS[top] > LAYERS[app]}
+    assert PENDING - seen == set()
+
+
+def test_the_check_sees_an_upward_import(tmp_path):
+    module = tmp_path / "example.py"
+    module.write_text("def f():\n    from reporting.figures import summary\n\nimport plans.models\n")
+    assert sorted(_imported_apps(module)) == [(2, "reporting", "reporting.figures"), (4, "plans", "plans.models")]
