@@ -33,13 +33,6 @@ EXEMPT = {
 PENDING = {
     # reviews engineer: the review queues stop reading inspection models directly.
     ("projects/report_views.py", "inspections"),
-    # docs engineer: PDF and Excel machinery moves out of reporting into documents/.
-    ("projects/finance_views.py", "reporting"),  # reporting.excel.cells (money parsing)
-    ("inspections/views.py", "reporting"),  # reporting.views._xlsx_response
-    ("inspections/monitoring_views.py", "reporting"),  # reporting.pdf, reporting.excel, reporting.views,
-    #                                                    reporting.annual.keep_terms_together (PDF text)
-    ("inspections/report.py", "reporting"),  # reporting.pdf, reporting.excel.compile,
-    #                                          reporting.annual.keep_terms_together (PDF text)
 }
 
 
