@@ -5,7 +5,7 @@ from accounts.models import User, WorkGroup
 from plans.forms import ThaiDateField
 from plans.models import Indicator
 from projects.models import Project
-from projects.report_forms import EvidenceForm
+from reviews.forms import EvidenceForm
 
 from .models import Body, InspectionIssue, InspectionRound, Recommendation
 

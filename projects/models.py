@@ -13,7 +13,7 @@ from accounts.models import Office, Role, WorkGroup
 from accounts.scoping import ScopedQuerySet
 from plans.models import FiscalYear, Indicator, PlanItem
 
-from .evidence import EvidenceBase
+from reviews.evidence import EvidenceBase
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0.00"),
          "validators": [MinValueValidator(Decimal("0"))]}
