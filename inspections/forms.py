@@ -79,6 +79,7 @@ class RecommendationForm(forms.ModelForm):
 
 class AnalysisForm(forms.Form):
     analysis = forms.CharField(label=_("Planning group's analysis"), widget=forms.Textarea(attrs={"rows": 3, **TEXT}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DecisionForm(forms.Form):
