@@ -24,6 +24,7 @@ from reporting.annual import keep_terms_together
 from plans.choosing import chosen_fiscal_year
 from reporting.pdf import render as pdf_render
 from reviews.forms import EvidenceForm, IndicatorValueField
+from reviews.http import invalid_form
 from reviews.machine import WorkflowError
 
 from . import workflow
@@ -188,7 +189,7 @@ def result_detail(request, pk: int):
                     else:
                         messages.success(request, _("Result saved."))
                     return redirect("inspections:result", pk=pk)
-                messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+                invalid_form(request, form)
                 status = 400
             elif op in workflow.RESULT_MOVES:
                 # A missing or non-numeric version is refused (400) by the engine: no move without the check.

@@ -13,7 +13,8 @@ from accounts.models import Role
 from accounts.permissions import REPORT_READERS, has_any
 from plans.choosing import chosen_fiscal_year
 from reviews import evidence as evidence_files
-from reviews.machine import BadInput, WorkflowError, parse_id
+from reviews.http import VERSION_MISSING, invalid_form
+from reviews.machine import WorkflowError, parse_id
 
 from . import workflow
 from ._common import get_action, get_issue, get_result, refused, review_context
@@ -101,8 +102,7 @@ def issue_detail(request, pk: int):
 
 
 def _version_missing(request) -> bool:
-    messages.error(request, str(BadInput(_("The page did not say which version it showed, so nothing was saved. "
-                                           "Reload the page and try again."))))
+    messages.error(request, str(VERSION_MISSING))
     return False
 
 
@@ -111,7 +111,7 @@ def _issue_post(request, issue, op: str, forms: dict) -> bool:
     if op == "save":
         form = forms["report"] = ReportForm(request.POST, request.FILES, issue=issue)
         if not form.is_valid():
-            messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+            invalid_form(request, form)
             return False
         saved = workflow.save_report(issue.pk, by=request.user, expected_version=form.cleaned_data["version"],
                                      text=form.cleaned_data["report"], **form.evidence_payload())
@@ -190,7 +190,7 @@ def action_detail(request, pk: int):
                                        text=form.cleaned_data["progress"], **form.evidence_payload())
                     messages.success(request, _("Follow-up saved."))
                     return redirect("inspections:action", pk=pk)
-                messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+                invalid_form(request, form)
                 status = 400
             elif op in workflow.ACTION_MOVES:
                 reason = ReasonForm(request.POST)

@@ -22,6 +22,7 @@ from plans.choosing import chosen_fiscal_year
 
 from reviews import evidence as evidence_files
 from reviews import queues
+from reviews.http import VERSION_MISSING, invalid_form
 from reviews.machine import status_for
 
 from . import workflow
@@ -127,7 +128,7 @@ def _save_or_submit(request, report, action):
     form = ProgressForm(request.POST, request.FILES, report=report, activity_lines=blank.activity_lines,
                         result_lines=blank.result_lines, evidence_items=blank.evidence_items)
     if not form.is_valid():
-        messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+        invalid_form(request, form)
         return render(request, "projects/report_form.html", _form_context(request, report, form), status=400)
     try:
         report = workflow.save_form(report.pk, by=request.user, **form.payload())
@@ -164,8 +165,7 @@ def _save_or_submit(request, report, action):
 def _review(request, report, action):
     review = ReviewForm(request.POST)
     if not review.is_valid():  # no version (or not a number): nothing is done without the stale-page check
-        messages.error(request, _("The page did not say which version it showed, so nothing was saved. Reload "
-                                  "the page and try again."))
+        messages.error(request, str(VERSION_MISSING))
         return render(request, "projects/report_form.html", _form_context(request, report), status=400)
     version, reason = review.cleaned_data["version"], review.cleaned_data["reason"]
     call = {

@@ -275,16 +275,16 @@ def _stamp_reopen(report, *, by, now, reason):
 
 MOVES = {
     "submit": Move(Action.SUBMITTED, frozenset({State.DRAFT, State.RETURNED}), State.SUBMITTED, who=can_fill,
-                   label=gettext_lazy("submitted"), ready=_window_and_completeness, stamp=_stamp_submit),
+                   label=Action.SUBMITTED.label, ready=_window_and_completeness, stamp=_stamp_submit),
     "return": Move(Action.RETURNED, frozenset({State.SUBMITTED, State.VERIFIED}), State.RETURNED, who=can_return,
-                   label=gettext_lazy("returned"), stamp=_stamp_return,
+                   label=Action.RETURNED.label, stamp=_stamp_return,
                    needs_reason=gettext_lazy("Say why the form is returned; the owner will read it.")),
     "verify": Move(Action.VERIFIED, frozenset({State.SUBMITTED}), State.VERIFIED, who=can_review,
-                   label=gettext_lazy("verified"), stamp=_stamp_verify),
+                   label=Action.VERIFIED.label, stamp=_stamp_verify),
     "approve": Move(Action.APPROVED, frozenset({State.VERIFIED}), State.APPROVED, who=can_approve,
-                    label=gettext_lazy("approved"), stamp=_stamp_approve),
+                    label=Action.APPROVED.label, stamp=_stamp_approve),
     "reopen": Move(Action.REOPENED, frozenset({State.APPROVED}), State.RETURNED, who=can_reopen,
-                   label=gettext_lazy("reopened"), stamp=_stamp_reopen,
+                   label=Action.REOPENED.label, stamp=_stamp_reopen,
                    needs_reason=gettext_lazy("Reopening an approved form needs a reason; it is kept in the "
                                              "history.")),
 }
