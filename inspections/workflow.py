@@ -29,7 +29,8 @@ EVENT_LABELS = {"saved": gettext_lazy("Saved"), "submitted": gettext_lazy("Submi
                 "returned": gettext_lazy("Returned"), "verified": gettext_lazy("Verified"),
                 "approved": gettext_lazy("Approved"), "assigned": gettext_lazy("Assigned"),
                 "started": gettext_lazy("Started"), "done": gettext_lazy("Marked done"),
-                "closed": gettext_lazy("Verified and closed"), "analysed": gettext_lazy("Analysis written")}
+                "closed": gettext_lazy("Verified and closed"), "analysed": gettext_lazy("Analysis written"),
+                "decided": gettext_lazy("Decided")}
 STATE_LABELS = {**dict(InspectionIssue.State.choices), **dict(FollowUpAction.State.choices)}
 ACTION_LABELS = {"submit": gettext_lazy("submitted"), "return": gettext_lazy("returned"),
                  "verify": gettext_lazy("verified"), "approve": gettext_lazy("approved"),
@@ -271,9 +272,13 @@ def decide(recommendation_id: int, *, by, decision: str) -> Recommendation:
         raise NotAllowed(_("The director decides what is done about a recommendation."))
     if not decision.strip():
         raise WorkflowError(_("Write the decision."))
-    recommendation.decision, recommendation.decided_by = decision.strip(), by
-    recommendation.decided_at = timezone.now()
+    changes = {}
+    note_change(recommendation, "decision", decision.strip(), changes,
+                label=_("decision on recommendation %(no)s") % {"no": recommendation.number})
+    recommendation.decided_by, recommendation.decided_at = by, timezone.now()
     recommendation.save(update_fields=["decision", "decided_by", "decided_at"])
+    issue = recommendation.issue
+    issue.events.create(actor=by, action="decided", from_state=issue.state, to_state=issue.state, changes=changes)
     return recommendation
 
 
