@@ -21,7 +21,7 @@ from plans.models import Quarter
 from plans.choosing import chosen_fiscal_year
 
 from reviews import evidence as evidence_files
-from reviews import queues
+from reviews import engine, queues
 from reviews.http import VERSION_MISSING, invalid_form
 from reviews.machine import status_for
 
@@ -77,7 +77,8 @@ def _blank_form(report) -> ProgressForm:
 def _form_context(request, report, form=None, review=None, exception_form=None):
     form = form or _blank_form(report)
     activity_lines, result_lines = form.activity_lines, form.result_lines
-    can_edit = report.owner_may_edit and workflow.can_fill(request.user, report)
+    moves = engine.available_moves(request.user, report)
+    can_edit = "save" in moves
     grants = workflow.can_grant_exception(request.user, report)
     activities, results = form.rows()
     disbursed = Disbursement.objects.filter(project_id=report.project_id, quarter_id=report.quarter_id).first()
@@ -85,7 +86,7 @@ def _form_context(request, report, form=None, review=None, exception_form=None):
         "report": report, "project": report.project, "quarter": report.quarter, "form": form,
         "activities": activities, "results": results, "can_edit": can_edit,
         "why_not": "" if can_edit else workflow.why_not_editable(report),
-        "review_actions": [a for a in workflow.allowed_actions(request.user, report) if a != "submit"],
+        "review_actions": [name for name in moves if name not in ("save", "submit")],
         "review": review or ReviewForm(initial={"version": report.version}),
         "history": history.describe(
             report.events.select_related("actor"),
