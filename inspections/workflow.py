@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.permissions import DIRECTORS, GROUP_HEADS, MANAGERS, PLANNERS, RETURNERS, acts_for
+from accounts.permissions import DIRECTORS, GROUP_HEADS, MANAGERS, PLANNERS, acts_for
 from reviews import engine
 from reviews.engine import Kind, Move, available_moves  # noqa: F401 (views use it from here)
 from reviews.machine import NotAllowed, WorkflowError, note_change
+from reviews.moves import LABELS as REVIEW_LABELS
+from reviews.moves import reviewed_record_moves
 
 from .models import FollowUpAction, InspectionIssue, MonitoringResult, Recommendation
 
-IssueState = InspectionIssue.State
 ActionState = FollowUpAction.State
 
 # How the history names what happened, and the states it moved between.
@@ -32,9 +33,8 @@ EVENT_LABELS = {"saved": gettext_lazy("Saved"), "submitted": gettext_lazy("Submi
                 "closed": gettext_lazy("Verified and closed"), "analysed": gettext_lazy("Analysis written"),
                 "decided": gettext_lazy("Decided")}
 STATE_LABELS = {**dict(InspectionIssue.State.choices), **dict(FollowUpAction.State.choices)}
-ACTION_LABELS = {"submit": gettext_lazy("submitted"), "return": gettext_lazy("returned"),
-                 "verify": gettext_lazy("verified"), "approve": gettext_lazy("approved"),
-                 "start": gettext_lazy("started"), "done": gettext_lazy("marked done"), "close": gettext_lazy("closed")}
+ACTION_LABELS = {**REVIEW_LABELS, "start": gettext_lazy("started"), "done": gettext_lazy("marked done"),
+                 "close": gettext_lazy("closed")}
 
 
 # --- who may do what -------------------------------------------------------------------------------
@@ -77,46 +77,6 @@ def may_follow_up(user, action) -> bool:
 # --- the moves tables ------------------------------------------------------------------------------
 
 
-def _stamp_submit(item, *, by, now, reason):
-    item.submitted_at, item.return_reason = now, ""
-    return ["submitted_at", "return_reason"]
-
-
-def _stamp_return(item, *, by, now, reason):
-    item.return_reason, item.verified_at = reason, None
-    return ["return_reason", "verified_at"]
-
-
-def _stamp_verify(item, *, by, now, reason):
-    item.verified_at = now
-    return ["verified_at"]
-
-
-def _stamp_approve(item, *, by, now, reason):
-    item.approved_at = now
-    return ["approved_at"]
-
-
-def _report_moves(office_of, may_write, ready_to_submit) -> dict:
-    """The moves of a reviewed report (issue report, monitoring result): who writes it submits it,
-    planning verifies, the director approves, either returns with a reason."""
-    return {
-        "submit": Move("submitted", frozenset({IssueState.DRAFT, IssueState.RETURNED}), IssueState.SUBMITTED,
-                       who=may_write, label=ACTION_LABELS["submit"], ready=ready_to_submit, stamp=_stamp_submit),
-        "verify": Move("verified", frozenset({IssueState.SUBMITTED}), IssueState.VERIFIED,
-                       who=lambda user, item: is_planning(user, office_of(item)), label=ACTION_LABELS["verify"],
-                       stamp=_stamp_verify),
-        "return": Move("returned", frozenset({IssueState.SUBMITTED, IssueState.VERIFIED}), IssueState.RETURNED,
-                       who=lambda user, item: acts_for(user, office_of(item), *RETURNERS),
-                       label=ACTION_LABELS["return"], stamp=_stamp_return,
-                       needs_reason=gettext_lazy("Say why the report is returned; the responsible person will "
-                                                 "read it.")),
-        "approve": Move("approved", frozenset({IssueState.VERIFIED}), IssueState.APPROVED,
-                        who=lambda user, item: is_director(user, office_of(item)), label=ACTION_LABELS["approve"],
-                        stamp=_stamp_approve),
-    }
-
-
 def _issue_ready(issue, *, by, now):
     if not issue.report.strip():
         raise WorkflowError(_("Write the office's report on this issue before submitting it."))
@@ -129,10 +89,10 @@ def _result_ready(result, *, by, now):
                               "submitting it."))
 
 
-may_write_report = _may_write_report(_issue_office)
-may_write_result = _may_write_report(_result_office)
-ISSUE_MOVES = _report_moves(_issue_office, may_write_report, _issue_ready)
-RESULT_MOVES = _report_moves(_result_office, may_write_result, _result_ready)
+_writes_issue = _may_write_report(_issue_office)
+_writes_result = _may_write_report(_result_office)
+ISSUE_MOVES = reviewed_record_moves(office_of=_issue_office, may_write=_writes_issue, ready=_issue_ready)
+RESULT_MOVES = reviewed_record_moves(office_of=_result_office, may_write=_writes_result, ready=_result_ready)
 
 
 def _may_close(user, action) -> bool:
@@ -185,11 +145,11 @@ def _may_analyse(user, recommendation) -> bool:
 
 
 engine.register(Kind(
-    model=InspectionIssue, moves=ISSUE_MOVES, may_write=may_write_report, related=("round",),
+    model=InspectionIssue, moves=ISSUE_MOVES, may_write=_writes_issue, related=("round",),
     write_refusal=lambda issue: _("Only the responsible person (or planning staff) edits this report, and only "
                                   "while it is a draft or returned.")))
 engine.register(Kind(
-    model=MonitoringResult, moves=RESULT_MOVES, may_write=may_write_result,
+    model=MonitoringResult, moves=RESULT_MOVES, may_write=_writes_result,
     related=("round__fiscal_year", "indicator"),
     write_refusal=lambda result: _("Only the responsible person (or planning staff) reports this result, and "
                                    "only while it is a draft or returned.")))
