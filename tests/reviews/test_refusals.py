@@ -213,3 +213,29 @@ def test_a_bulk_action_with_a_value_without_version_says_so(client, planning, ow
     response = client.post(reverse("projects:bulk_action"), {"action": "verify", "report": [str(report.pk)]},
                            follow=True)
     assert "ไม่เข้าใจ" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [None, "abc"])
+def test_every_other_save_without_a_usable_version_is_a_400_with_the_message(client, recommendation, owner, director,
+                                                                            planning, promo_group, own_project,
+                                                                            version):
+    """The issue report, the follow-up and the quarterly form: no save without the stale-page check."""
+    issue = recommendation.issue
+    inspection_workflow.decide(recommendation.pk, by=director, decision="ทำ")
+    action = inspection_workflow.assign_action(recommendation.pk, by=planning, title="ติดตาม", group=promo_group,
+                                               owner=owner, due_date=date(2026, 4, 30))
+    report = workflow.get_or_create_report(own_project, own_project.fiscal_year.quarters.get(number=1))
+    posts = [
+        (reverse("inspections:issue", args=[issue.pk]), {"op": "save", "report": "รายงาน"}),
+        (reverse("inspections:action", args=[action.pk]), {"op": "save", "progress": "ทำแล้ว"}),
+        (_form_url(own_project), {k: v for k, v in _payload(report, outputs="ผลผลิต").items() if k != "version"}),
+    ]
+    client.force_login(owner)
+    for url, data in posts:
+        if version is not None:
+            data["version"] = version
+        response = client.post(url, data)
+        assert response.status_code == 400 and VERSION_MESSAGE in response.content.decode(), url
+    issue.refresh_from_db(), action.refresh_from_db(), report.refresh_from_db()
+    assert (issue.report, action.progress, report.outputs) == ("", "", "")
