@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.models import Role, User, WorkGroup
-from projects import evidence
+from reviews import evidence
 from projects.demo_reports import Actors
 from reminders import outbox
 

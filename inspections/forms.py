@@ -5,7 +5,7 @@ from accounts.models import User, WorkGroup
 from plans.forms import ThaiDateField
 from plans.models import Indicator
 from projects.models import Project
-from projects.report_forms import EvidenceForm
+from reviews.forms import EvidenceForm
 
 from .models import Body, InspectionIssue, InspectionRound, Recommendation
 
@@ -79,6 +79,7 @@ class RecommendationForm(forms.ModelForm):
 
 class AnalysisForm(forms.Form):
     analysis = forms.CharField(label=_("Planning group's analysis"), widget=forms.Textarea(attrs={"rows": 3, **TEXT}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DecisionForm(forms.Form):

@@ -1,9 +1,10 @@
 """Inspections (การตรวจราชการ): rounds, inspection issues with the office's report, the inspectors'
 recommendations, and the actions that follow them up to closure.
 
-The issue report follows the quarterly form's workflow (draft → submitted → verified → approved,
-or returned with a reason); an action goes open → in progress → done → closed (or back to in
-progress, returned with a reason). Both keep a history of events and evidence like the forms.
+The issue report and the monitoring result are reviews' reviewed records (draft → submitted → verified →
+approved, or returned with a reason); an action goes open → in progress → done → closed (or back to in
+progress, returned with a reason). All keep a history of events and evidence through reviews.engine;
+their moves tables are in inspections.workflow.
 """
 
 from django.conf import settings
@@ -11,7 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
-from projects.evidence import EvidenceBase
+from reviews.evidence import EvidenceBase
+from reviews.models import ReviewedRecord, ReviewEvent
 
 
 class Body(models.TextChoices):
@@ -53,52 +55,13 @@ class InspectionRound(models.Model):
         super().save(*args, **kwargs)
 
 
-class WorkflowEvent(models.Model):
-    """Who did what to an item of the inspection workflow, when and why."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=20)
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
-    reason = models.TextField(blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "id"]
-
-
 class IssueQuerySet(ScopedQuerySet):
     office_lookup = "round__office"
     group_lookup = "group"
     owner_lookup = "responsible"
 
 
-class ReviewedReport(models.Model):
-    """What a report reviewed like the quarterly forms keeps: its state (draft → submitted → verified →
-    approved, or returned with a reason), when it moved, and its version (see projects.statemachine)."""
-
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for changes")
-        VERIFIED = "verified", _("Verified")
-        APPROVED = "approved", _("Approved")
-
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
-    return_reason = models.TextField(_("reason for returning"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class InspectionIssue(ReviewedReport):
+class InspectionIssue(ReviewedRecord):
     """An inspection issue (ประเด็นการตรวจราชการ) and the office's report on it."""
 
     round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="issues")
@@ -127,7 +90,7 @@ class InspectionIssue(ReviewedReport):
         return f"{self.code} {self.title}"
 
 
-class IssueEvent(WorkflowEvent):
+class IssueEvent(ReviewEvent):
     issue = models.ForeignKey(InspectionIssue, on_delete=models.CASCADE, related_name="events")
 
 
@@ -146,6 +109,9 @@ class Recommendation(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The analysis is reviewed content: written through reviews.engine with a version check; its events go in
+    # the issue's history.
+    version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -209,7 +175,7 @@ class FollowUpAction(models.Model):
         return self.state in (self.State.OPEN, self.State.IN_PROGRESS, self.State.RETURNED) and self.due_date < today
 
 
-class ActionEvent(WorkflowEvent):
+class ActionEvent(ReviewEvent):
     action_item = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="events")
 
 
@@ -285,7 +251,7 @@ class ResultQuerySet(ScopedQuerySet):
     owner_lookup = "responsible"
 
 
-class MonitoringResult(ReviewedReport):
+class MonitoringResult(ReviewedRecord):
     """One indicator's result in a monitoring round, reported by its responsible person."""
 
     round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="results")
@@ -313,7 +279,7 @@ class MonitoringResult(ReviewedReport):
         return self.value >= target
 
 
-class ResultEvent(WorkflowEvent):
+class ResultEvent(ReviewEvent):
     result = models.ForeignKey(MonitoringResult, on_delete=models.CASCADE, related_name="events")
 
 

@@ -1,8 +1,6 @@
 """Policy and indicator monitoring: responsible persons per policy/focus/indicator, monitoring rounds,
 results reported, verified and approved, and the compiled monitoring form (Excel and PDF)."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,27 +8,29 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.models import Role, User
+from accounts.http import safe_next
+from accounts.models import User
+from accounts.permissions import REPORT_READERS, has_any
 from plans.forms import ThaiDateField
 from plans.models import Indicator, PlanItem
-from projects.report_forms import EvidenceForm
-from projects.statemachine import WorkflowError
 from documents.text import keep_terms_together
 from plans.choosing import chosen_fiscal_year
 from documents.pdf import render as pdf_render
 from documents.responses import pdf_response, xlsx_response
+from reviews.forms import EvidenceForm, IndicatorValueField
+from reviews.http import invalid_form
+from reviews.machine import WorkflowError
 
 from . import workflow
+from ._common import get_result, refused, review_context
 from .models import Assignment, MonitoringResult, MonitoringRound
-from .views import refused
-
-REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL)
 
 
 class RoundForm(forms.Form):
@@ -40,8 +40,7 @@ class RoundForm(forms.Form):
 
 
 class ResultForm(EvidenceForm):
-    value = forms.CharField(label=gettext_lazy("Result"), required=False, max_length=30,
-                            widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}))
+    value = IndicatorValueField(label=gettext_lazy("Result"))
     narrative = forms.CharField(label=gettext_lazy("What was done and achieved"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -49,18 +48,8 @@ class ResultForm(EvidenceForm):
     def __init__(self, *args, result, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_evidence(result.evidence.all())
+        self.fields["value"].indicator = result.indicator
         self.initial.update({"value": result.value, "narrative": result.narrative, "version": result.version})
-
-    def clean_value(self):
-        from documents.excel.cells import money
-
-        raw = (self.cleaned_data.get("value") or "").strip()
-        if not raw:
-            return None
-        try:
-            return Decimal(money(raw)).quantize(Decimal("0.01"))
-        except (InvalidOperation, TypeError, ValueError):
-            raise forms.ValidationError(_("Write the result as a number, e.g. 85.5.")) from None
 
 
 def _office_people(office):
@@ -174,19 +163,14 @@ def monitoring_round(request, pk: int):
                .select_related("indicator", "responsible", "group").prefetch_related("evidence"))
     return render(request, "inspections/monitoring_round.html", {
         "round": monitoring_round, "results": results,
-        "may_export": request.user.is_superuser or request.user.has_role(*REPORT_READERS),
+        "may_export": has_any(request.user, *REPORT_READERS),
     })
-
-
-def _result(request, pk: int) -> MonitoringResult:
-    return get_object_or_404(MonitoringResult.objects.visible_to(request.user).select_related(
-        "round__fiscal_year", "indicator", "responsible", "group"), pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def result_detail(request, pk: int):
-    result = _result(request, pk)
+    result = get_result(request, pk)
     form, status = ResultForm(result=result), 200
     if request.method == "POST":
         op = request.POST.get("op", "")
@@ -204,27 +188,21 @@ def result_detail(request, pk: int):
                     else:
                         messages.success(request, _("Result saved."))
                     return redirect("inspections:result", pk=pk)
-                messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+                invalid_form(request, form)
                 status = 400
-            elif op in workflow.ISSUE_MOVES:
-                version = request.POST.get("version", "")
-                workflow.move_result(result.pk, op, by=request.user,
-                                     expected_version=int(version) if version.isdecimal() else None,
+            elif op in workflow.RESULT_MOVES:
+                # A missing or non-numeric version is refused (400) by the engine: no move without the check.
+                workflow.move_result(result.pk, op, by=request.user, expected_version=request.POST.get("version"),
                                      reason=request.POST.get("reason", ""))
                 messages.success(request, _("Done."))
-                back = request.POST.get("next", "")
-                if back.startswith("/inspections/") and "//" not in back:  # back to the round's table
-                    return redirect(back)
-                return redirect("inspections:result", pk=pk)
+                return redirect(safe_next(request, reverse("inspections:result", args=[pk])))
             else:
                 raise Http404
         except WorkflowError as error:
             status = refused(request, error)
-        result = _result(request, pk)
+        result = get_result(request, pk)
     return render(request, "inspections/result_detail.html", {
-        "result": result, "form": form, "may_write": workflow.may_write_result(request.user, result),
-        "moves": workflow.result_actions(request.user, result), "evidence": result.evidence.all(),
-        "events": result.events.select_related("actor"), "event_labels": workflow.EVENT_LABELS, "state_labels": workflow.STATE_LABELS,
+        "result": result, "form": form, **review_context(request.user, result),
     }, status=status)
 
 
@@ -233,7 +211,7 @@ def result_detail(request, pk: int):
 def monitoring_export(request, pk: int, fmt: str):
     """The compiled monitoring form, in OBEC's layout: indicator, target, result, achieved or not, evidence."""
     monitoring_round = _round(request, pk)
-    if not (request.user.is_superuser or request.user.has_role(*REPORT_READERS)):
+    if not has_any(request.user, *REPORT_READERS):
         raise PermissionDenied(_("The compiled form is for planning staff, the director and committees."))
     results = list(MonitoringResult.objects.filter(round=monitoring_round)
                    .select_related("indicator__plan_item", "responsible", "group").prefetch_related("evidence"))

@@ -10,35 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Role
-from projects import evidence as evidence_files
-from projects.statemachine import ConflictError, NotAllowed, WorkflowError
+from accounts.permissions import REPORT_READERS, has_any
 from plans.choosing import chosen_fiscal_year
+from reviews import evidence as evidence_files
+from reviews.http import VERSION_MISSING, invalid_form
+from reviews.machine import WorkflowError, parse_id
 
 from . import workflow
+from ._common import get_action, get_issue, get_result, refused, review_context
 from .forms import (ActionForm, AnalysisForm, DecisionForm, FollowUpForm, IssueForm, ReasonForm, RecommendationForm,
                     ReportForm, RoundForm)
 from .models import (ActionEvidence, FollowUpAction, InspectionIssue, InspectionRound, IssueEvidence,
                      Recommendation, ResultEvidence)
 
 BOARD_ROLES = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.GROUP_HEAD, Role.COMMITTEE)
-
-
-def refused(request, error: WorkflowError) -> int:
-    """Show why a change was refused; the page's status: 409 stale page, 403 not allowed, 400 otherwise."""
-    messages.error(request, str(error))
-    if isinstance(error, ConflictError):
-        return 409
-    return 403 if isinstance(error, NotAllowed) else 400
-
-
-def _issue(request, pk: int) -> InspectionIssue:
-    return get_object_or_404(InspectionIssue.objects.visible_to(request.user)
-                             .select_related("round__fiscal_year", "group", "responsible"), pk=pk)
-
-
-def _action(request, pk: int) -> FollowUpAction:
-    return get_object_or_404(FollowUpAction.objects.visible_to(request.user).select_related(
-        "recommendation__issue__round", "group", "owner", "closed_by"), pk=pk)
 
 
 @login_required
@@ -90,7 +75,7 @@ def round_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_detail(request, pk: int):
-    issue = _issue(request, pk)
+    issue = get_issue(request, pk)
     office_id = issue.round.office_id
     forms = {"report": ReportForm(issue=issue), "recommendation": RecommendationForm(
         initial={"number": issue.recommendations.count() + 1}), "reason": ReasonForm(initial={"version": issue.version})}
@@ -104,19 +89,21 @@ def issue_detail(request, pk: int):
         if done:
             return redirect("inspections:issue", pk=pk)
         status = status if status != 200 else 400
-        issue = _issue(request, pk)
+        issue = get_issue(request, pk)
     recommendations = list(issue.recommendations.prefetch_related("actions__owner", "actions__group"))
     return render(request, "inspections/issue_detail.html", {
-        "issue": issue, "forms": forms, "recommendations": recommendations,
-        "may_write": workflow.may_write_report(request.user, issue),
-        "moves": workflow.issue_actions(request.user, issue),
+        "issue": issue, "forms": forms, "recommendations": recommendations, **review_context(request.user, issue),
         "may_manage": workflow.may_manage(request.user, office_id),
         "is_planning": workflow.is_planning(request.user, office_id),
         "is_director": workflow.is_director(request.user, office_id),
         "action_form": ActionForm(office=issue.round.office, initial={"group": issue.group_id}),
-        "events": issue.events.select_related("actor"), "event_labels": workflow.EVENT_LABELS, "state_labels": workflow.STATE_LABELS, "evidence": issue.evidence.all(),
         "projects": issue.projects.all(), "indicators": issue.indicators.all(),
     }, status=status)
+
+
+def _version_missing(request) -> bool:
+    messages.error(request, str(VERSION_MISSING))
+    return False
 
 
 def _issue_post(request, issue, op: str, forms: dict) -> bool:
@@ -124,12 +111,12 @@ def _issue_post(request, issue, op: str, forms: dict) -> bool:
     if op == "save":
         form = forms["report"] = ReportForm(request.POST, request.FILES, issue=issue)
         if not form.is_valid():
-            messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+            invalid_form(request, form)
             return False
-        workflow.save_report(issue.pk, by=request.user, expected_version=form.cleaned_data["version"],
-                             text=form.cleaned_data["report"], **form.evidence_payload())
+        saved = workflow.save_report(issue.pk, by=request.user, expected_version=form.cleaned_data["version"],
+                                     text=form.cleaned_data["report"], **form.evidence_payload())
         if request.POST.get("then") == "submit":
-            workflow.move_issue(issue.pk, "submit", by=request.user, expected_version=form.cleaned_data["version"] + 1)
+            workflow.move_issue(issue.pk, "submit", by=request.user, expected_version=saved.version)
             messages.success(request, _("Report submitted to the planning group."))
         else:
             messages.success(request, _("Report saved."))
@@ -137,7 +124,7 @@ def _issue_post(request, issue, op: str, forms: dict) -> bool:
     if op in workflow.ISSUE_MOVES:
         form = forms["reason"] = ReasonForm(request.POST)
         if not form.is_valid():
-            return False
+            return _version_missing(request)
         workflow.move_issue(issue.pk, op, by=request.user, expected_version=form.cleaned_data["version"],
                             reason=form.cleaned_data["reason"])
         messages.success(request, _("Done: the report is now %(state)s.")
@@ -153,16 +140,19 @@ def _issue_post(request, issue, op: str, forms: dict) -> bool:
         form.save()
         messages.success(request, _("Recommendation recorded."))
         return True
-    recommendation = get_object_or_404(Recommendation, pk=request.POST.get("recommendation") or 0, issue=issue)
+    if op not in ("analyse", "decide", "assign"):
+        raise Http404
+    recommendation = get_object_or_404(Recommendation, pk=parse_id(request.POST.get("recommendation")), issue=issue)
     if op == "analyse":
-        if not workflow.is_planning(request.user, office_id):
-            raise PermissionDenied(_("The planning group analyses recommendations."))
         form = AnalysisForm(request.POST)
         if not form.is_valid():
+            if "version" in form.errors:
+                return _version_missing(request)
             messages.error(request, _("Write the analysis."))
             return False
-        recommendation.analysis = form.cleaned_data["analysis"]
-        recommendation.save(update_fields=["analysis"])
+        workflow.analyse(recommendation.pk, by=request.user, expected_version=form.cleaned_data["version"],
+                         analysis=form.cleaned_data["analysis"])
+        messages.success(request, _("Analysis saved."))
         return True
     if op == "decide":
         form = DecisionForm(request.POST)
@@ -187,7 +177,7 @@ def _issue_post(request, issue, op: str, forms: dict) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_detail(request, pk: int):
-    action = _action(request, pk)
+    action = get_action(request, pk)
     form, reason = FollowUpForm(action=action), ReasonForm(initial={"version": action.version})
     status = 200
     if request.method == "POST":
@@ -200,11 +190,13 @@ def action_detail(request, pk: int):
                                        text=form.cleaned_data["progress"], **form.evidence_payload())
                     messages.success(request, _("Follow-up saved."))
                     return redirect("inspections:action", pk=pk)
-                messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+                invalid_form(request, form)
                 status = 400
             elif op in workflow.ACTION_MOVES:
                 reason = ReasonForm(request.POST)
-                if reason.is_valid():
+                if not reason.is_valid():
+                    _version_missing(request)
+                else:
                     action = workflow.move_action(action.pk, op, by=request.user,
                                                   expected_version=reason.cleaned_data["version"],
                                                   reason=reason.cleaned_data["reason"])
@@ -216,12 +208,11 @@ def action_detail(request, pk: int):
                 raise Http404
         except WorkflowError as error:
             status = refused(request, error)
-        action = _action(request, pk)
+        action = get_action(request, pk)
+    context = review_context(request.user, action)
     return render(request, "inspections/action_detail.html", {
-        "action": action, "form": form, "reason": reason,
-        "may_follow_up": workflow.may_follow_up(request.user, action),
-        "moves": workflow.action_moves(request.user, action), "today": timezone.localdate(),
-        "events": action.events.select_related("actor"), "event_labels": workflow.EVENT_LABELS, "state_labels": workflow.STATE_LABELS, "evidence": action.evidence.all(),
+        "action": action, "form": form, "reason": reason, **context, "may_follow_up": context["may_write"],
+        "today": timezone.localdate(),
     }, status=status)
 
 
@@ -244,7 +235,7 @@ def my_actions(request):
 @require_safe
 def board(request):
     """Planning staff's follow-up board: every visible action by state, earliest due first."""
-    if not (request.user.is_superuser or request.user.has_role(*BOARD_ROLES)):
+    if not has_any(request.user, *BOARD_ROLES):
         raise PermissionDenied(_("The follow-up board is for planning staff, the director and group heads."))
     office, years, fy = chosen_fiscal_year(request)
     if fy is None:
@@ -263,9 +254,6 @@ def board(request):
     })
 
 
-REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.COMMITTEE, Role.CENTRAL)
-
-
 @login_required
 @require_safe
 def round_report(request, pk: int, fmt: str):
@@ -276,7 +264,7 @@ def round_report(request, pk: int, fmt: str):
 
     inspection_round = get_object_or_404(InspectionRound.objects.visible_to(request.user).select_related(
         "fiscal_year", "office"), pk=pk)
-    if not (request.user.is_superuser or request.user.has_role(*REPORT_READERS)):
+    if not has_any(request.user, *REPORT_READERS):
         raise PermissionDenied(_("The round's report is for planning staff, the director and committees."))
     name = f"inspection-{inspection_round.fiscal_year.year}-{inspection_round.pk}"
     if fmt == "xlsx":
@@ -292,15 +280,13 @@ def round_report(request, pk: int, fmt: str):
 def evidence_download(request, which: str, pk: int):
     if which == "issue":
         item = get_object_or_404(IssueEvidence, pk=pk)
-        _issue(request, item.issue_id)  # 404 unless the user may see the issue
+        get_issue(request, item.issue_id)  # 404 unless the user may see the issue
     elif which == "action":
         item = get_object_or_404(ActionEvidence, pk=pk)
-        _action(request, item.action_item_id)
+        get_action(request, item.action_item_id)
     elif which == "result":
-        from .monitoring_views import _result
-
         item = get_object_or_404(ResultEvidence, pk=pk)
-        _result(request, item.result_id)
+        get_result(request, item.result_id)
     else:
         raise Http404
     if item.kind != item.Kind.FILE:

@@ -14,7 +14,7 @@ from accounts.permissions import GROUP_HEADS, PROJECT_EDITORS, has_any
 from accounts.scoping import ScopedQuerySet
 from plans.models import FiscalYear, Indicator, PlanItem
 
-from .evidence import EvidenceBase
+from reviews.evidence import EvidenceBase
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0.00"),
          "validators": [MinValueValidator(Decimal("0"))]}

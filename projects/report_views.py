@@ -12,15 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role, WorkGroup
+from accounts.models import WorkGroup
 from accounts.http import safe_next
+from accounts.permissions import DIRECTORS, PLANNERS, has_any
 from accounts.offices import current_office
 from plans.formatting import display_date
 from plans.models import Quarter
 from plans.choosing import chosen_fiscal_year
 
+from reviews import evidence as evidence_files
+from reviews import engine, queues
+from reviews.http import VERSION_MISSING, invalid_form
+from reviews.machine import status_for
+
 from . import workflow
-from . import evidence as evidence_files
 from . import history
 from .models import Disbursement, Project, QuarterlyReport, ReportEvidence
 from .report_forms import ExceptionForm, ProgressForm, ReviewForm
@@ -72,7 +77,8 @@ def _blank_form(report) -> ProgressForm:
 def _form_context(request, report, form=None, review=None, exception_form=None):
     form = form or _blank_form(report)
     activity_lines, result_lines = form.activity_lines, form.result_lines
-    can_edit = report.owner_may_edit and workflow.can_fill(request.user, report)
+    moves = engine.available_moves(request.user, report)
+    can_edit = "save" in moves
     grants = workflow.can_grant_exception(request.user, report)
     activities, results = form.rows()
     disbursed = Disbursement.objects.filter(project_id=report.project_id, quarter_id=report.quarter_id).first()
@@ -80,7 +86,7 @@ def _form_context(request, report, form=None, review=None, exception_form=None):
         "report": report, "project": report.project, "quarter": report.quarter, "form": form,
         "activities": activities, "results": results, "can_edit": can_edit,
         "why_not": "" if can_edit else workflow.why_not_editable(report),
-        "review_actions": [a for a in workflow.allowed_actions(request.user, report) if a != "submit"],
+        "review_actions": [name for name in moves if name not in ("save", "submit")],
         "review": review or ReviewForm(initial={"version": report.version}),
         "history": history.describe(
             report.events.select_related("actor"),
@@ -123,7 +129,7 @@ def _save_or_submit(request, report, action):
     form = ProgressForm(request.POST, request.FILES, report=report, activity_lines=blank.activity_lines,
                         result_lines=blank.result_lines, evidence_items=blank.evidence_items)
     if not form.is_valid():
-        messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+        invalid_form(request, form)
         return render(request, "projects/report_form.html", _form_context(request, report, form), status=400)
     try:
         report = workflow.save_form(report.pk, by=request.user, **form.payload())
@@ -146,20 +152,22 @@ def _save_or_submit(request, report, action):
         form.is_valid()
         form.add_problems(error.problems)
         return render(request, "projects/report_form.html", _form_context(request, report, form), status=400)
-    except workflow.ConflictError as error:
+    except workflow.ConflictError as error:  # the page is stale: keep what the user typed, to copy
         messages.error(request, str(error))
         return render(request, "projects/report_form.html", _form_context(request, report, form), status=409)
-    except workflow.WorkflowError as error:
+    except workflow.WorkflowError as error:  # not allowed 403; window closed or not open, bad input 400
         messages.error(request, str(error))
-        return render(request, "projects/report_form.html", _form_context(request, report), status=403)
+        report.refresh_from_db()
+        return render(request, "projects/report_form.html", _form_context(request, report),
+                      status=status_for(error))
     return redirect(request.path)
 
 
 def _review(request, report, action):
     review = ReviewForm(request.POST)
-    if not review.is_valid():
-        messages.error(request, _("The request was incomplete; reload the page."))
-        return redirect(request.path)
+    if not review.is_valid():  # no version (or not a number): nothing is done without the stale-page check
+        messages.error(request, str(VERSION_MISSING))
+        return render(request, "projects/report_form.html", _form_context(request, report), status=400)
     version, reason = review.cleaned_data["version"], review.cleaned_data["reason"]
     call = {
         "verify": lambda: workflow.verify(report.pk, by=request.user, expected_version=version),
@@ -169,15 +177,10 @@ def _review(request, report, action):
     }[action]
     try:
         report = call()
-    except workflow.ConflictError as error:
-        messages.error(request, str(error))
-        return render(request, "projects/report_form.html", _form_context(request, report, review=review),
-                      status=409)
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
-        status = 403 if action not in workflow.allowed_actions(request.user, report) else 400
         return render(request, "projects/report_form.html", _form_context(request, report, review=review),
-                      status=status)
+                      status=status_for(error))
     messages.success(request, _("The form is now: %(state)s.") % {"state": report.get_state_display()})
     return redirect(safe_next(request, request.path))
 
@@ -230,17 +233,10 @@ def _queue(request, *, state, title, bulk_action, allowed):
     chosen_state = request.GET.get("state", state)
     if chosen_state in State.values:
         reports = reports.filter(state=chosen_state)
-    from inspections.models import InspectionIssue, MonitoringResult
-
-    # Inspection reports and indicator results wait in the same queues (reviewed on their own pages).
+    # Other reviewed records (inspection reports, indicator results…) wait in the same queues; their apps
+    # register them with reviews.queues and they are reviewed on their own pages.
     waiting = State.SUBMITTED if bulk_action == "verify" else State.VERIFIED
-    other_items = {
-        "issues": InspectionIssue.objects.visible_to(request.user).filter(
-            round__office=office, round__fiscal_year=fy, state=waiting).select_related("round", "responsible"),
-        "results": MonitoringResult.objects.visible_to(request.user).filter(
-            round__fiscal_year=fy, round__fiscal_year__office=office, state=waiting).select_related(
-            "round", "indicator", "responsible"),
-    }
+    other_items = queues.waiting(request.user, office=office, fiscal_year=fy, state=waiting)
     return render(request, "projects/report_queue.html", {
         "other_items": other_items,
         "fy": fy, "reports": reports, "title": title, "bulk_action": bulk_action, "state": chosen_state,
@@ -250,11 +246,11 @@ def _queue(request, *, state, title, bulk_action, allowed):
 
 
 def _is_planning(user):
-    return user.is_superuser or user.has_role(Role.PLANNING)
+    return has_any(user, *PLANNERS)
 
 
 def _is_director(user):
-    return user.is_superuser or user.has_role(Role.DIRECTOR)
+    return has_any(user, *DIRECTORS)
 
 
 @login_required
@@ -284,7 +280,8 @@ def bulk_action(request):
     done, failed = 0, []
     for value in request.POST.getlist("report"):
         pk, _sep, version = value.partition(":")
-        if not (pk.isdecimal() and version.isdecimal()):
+        if not (pk.isdecimal() and version.isdecimal()):  # never a move without the stale-page check
+            failed.append(_("A ticked form was not understood (no version); reload the page and try again."))
             continue
         report = QuarterlyReport.objects.visible_to(request.user).filter(pk=int(pk)).select_related("project").first()
         if report is None:

@@ -5,10 +5,6 @@ from django.db import transaction
 from .models import Project
 
 
-class ProjectError(Exception):
-    """A project change that cannot be made; the message is for the user."""
-
-
 @transaction.atomic
 def save_project(*, form, activities, indicators) -> Project:
     """Save a validated project form with its activity and indicator formsets, all or nothing."""

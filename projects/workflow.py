@@ -7,24 +7,33 @@
                └──submit────┘
 
 Every function takes the version of the form the user was looking at; if someone else changed
-the form since, nothing is written and :class:`ConflictError` says so.
+the form since, nothing is written and :class:`ConflictError` says so. The moves table below is run by
+:mod:`reviews.engine`, like every other reviewed record's.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from accounts.permissions import DIRECTORS, FINANCE, MANAGERS, PLANNERS, REOPENERS, RETURNERS, acts_for
 from plans.formatting import display_date
 from reminders.outbox import enqueue, site_url
-
-from . import evidence as evidence_files
-from .statemachine import ConflictError, Transition, WorkflowError, note_change  # noqa: F401 (re-exported)
+from reviews import engine
+from reviews.engine import Kind, Move
+from reviews.machine import (  # noqa: F401 (re-exported: views and tests catch them from here)
+    BadInput,
+    ConflictError,
+    NotAllowed,
+    Transition,
+    WorkflowError,
+    note_change,
+)
 from .models import (
     ActivityProgress,
     Disbursement,
@@ -40,20 +49,11 @@ Action = ReportEvent.Action
 
 
 
-TRANSITIONS = {
-    "submit": Transition(Action.SUBMITTED, frozenset({State.DRAFT, State.RETURNED}), State.SUBMITTED),
-    "return": Transition(Action.RETURNED, frozenset({State.SUBMITTED, State.VERIFIED}), State.RETURNED),
-    "verify": Transition(Action.VERIFIED, frozenset({State.SUBMITTED}), State.VERIFIED),
-    "approve": Transition(Action.APPROVED, frozenset({State.VERIFIED}), State.APPROVED),
-    "reopen": Transition(Action.REOPENED, frozenset({State.APPROVED}), State.RETURNED),
-}
-
-
 # --- who may do what -------------------------------------------------------------------------
 
 
-def _in_office(user, report) -> bool:
-    return user.is_superuser or user.office_id == report.project.office_id
+def _office(report) -> int:
+    return report.project.office_id
 
 
 def can_fill(user, report) -> bool:
@@ -62,29 +62,32 @@ def can_fill(user, report) -> bool:
 
 
 def can_review(user, report) -> bool:
-    return _in_office(user, report) and (user.is_superuser or user.has_role(Role.PLANNING))
+    return acts_for(user, _office(report), *PLANNERS)
 
 
 def can_approve(user, report) -> bool:
-    return _in_office(user, report) and (user.is_superuser or user.has_role(Role.DIRECTOR))
+    return acts_for(user, _office(report), *DIRECTORS)
 
 
 def can_return(user, report) -> bool:
-    return can_review(user, report) or can_approve(user, report)
+    return acts_for(user, _office(report), *RETURNERS)
 
 
 def can_reopen(user, report) -> bool:
-    return _in_office(user, report) and (user.is_superuser or user.has_role(Role.PLANNING, Role.ADMIN))
+    return acts_for(user, _office(report), *REOPENERS)
 
 
 def can_grant_exception(user, report) -> bool:
-    return can_review(user, report) or can_reopen(user, report)
+    return acts_for(user, _office(report), *MANAGERS)
+
+
+def may_edit(user, report) -> bool:
+    return report.owner_may_edit and can_fill(user, report)
 
 
 def allowed_actions(user, report) -> list[str]:
-    checks = {"submit": can_fill, "return": can_return, "verify": can_review, "approve": can_approve,
-              "reopen": can_reopen}
-    return [name for name, t in TRANSITIONS.items() if report.state in t.sources and checks[name](user, report)]
+    """The moves the user may make on the form now (saving is ``may_edit``)."""
+    return [name for name in engine.available_moves(user, report) if name != "save"]
 
 
 def why_not_editable(report) -> str:
@@ -142,31 +145,6 @@ def submission_open_for(user, report, today: date | None = None) -> bool:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _locked(report_id: int, expected_version: int | None) -> QuarterlyReport:
-    report = (QuarterlyReport.objects.select_for_update().select_related("quarter__fiscal_year", "project")
-              .get(pk=report_id))
-    if expected_version is not None and report.version != expected_version:
-        raise ConflictError(_("Someone else changed this form while you had it open (now at version %(now)s, "
-                              "you had %(yours)s). Nothing was saved; reload the page to see their changes.")
-                            % {"now": report.version, "yours": expected_version})
-    return report
-
-
-def _set_actor(user) -> None:
-    """Let the revision trigger know who is acting (PostgreSQL; transaction-local)."""
-    if connection.vendor == "postgresql" and user is not None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('tidtam.actor_id', %s, true)", [str(user.pk)])
-
-
-def _write(report, *, by, action, from_state, reason="", changes=None, fields=()):
-    report.version += 1
-    report.save(update_fields=[*fields, "version", "updated_at"])
-    report.last_event = ReportEvent.objects.create(report=report, actor=by, action=action, from_state=from_state,
-                                                   to_state=report.state, reason=reason, changes=changes or {})
-    return report
-
-
 def _tell_owners(report, *, kind: str) -> None:
     """E-mail each owner that the form came back to them, with the reason (sent after commit, once)."""
     event = report.last_event
@@ -193,7 +171,7 @@ def _apply(line, new: dict, attrs, label: str, changes: dict) -> None:
 FORM_FIELDS = ("spent_this_quarter", "outputs", "outcomes", "problems", "suggestions")
 
 
-def save_form(report_id: int, *, by, expected_version: int | None, fields: dict, activities: dict,
+def save_form(report_id: int, *, by, expected_version, fields: dict, activities: dict,
               results: dict, evidence: dict | None = None) -> QuarterlyReport:
     """Save what the owner typed (no completeness check: drafts may be partial).
 
@@ -202,29 +180,16 @@ def save_form(report_id: int, *, by, expected_version: int | None, fields: dict,
     ``evidence`` has ``files`` (checked uploads with their kind), ``links`` and ``remove`` (ids).
     Files are written before the transaction commits and removed again if it does not.
     """
-    with evidence_files.atomic_with_files() as stored:
-        return _save_form(report_id, by=by, expected_version=expected_version, fields=fields,
-                          activities=activities, results=results, evidence=evidence or {}, stored=stored)
+    def lines(report, changes):
+        for line in report.activity_progress.filter(pk__in=activities):
+            _apply(line, activities[line.pk], ("status", "percent", "description"),
+                   f"activity {line.activity_id}", changes)
+        for line in report.indicator_results.filter(pk__in=results):
+            _apply(line, results[line.pk], ("value", "text"), f"indicator {line.target_id}", changes)
 
-
-def _save_form(report_id, *, by, expected_version, fields, activities, results, evidence, stored):
-    _set_actor(by)
-    report = _locked(report_id, expected_version)
-    editable_by_owner = report.owner_may_edit and can_fill(by, report)
-    if not editable_by_owner:
-        raise WorkflowError(why_not_editable(report) or _("You may not change this form."))
-    changes = {}
-    for name in FORM_FIELDS:
-        if name in fields:
-            note_change(report, name, fields[name], changes)
-    for line in report.activity_progress.filter(pk__in=activities):
-        _apply(line, activities[line.pk], ("status", "percent", "description"),
-               f"activity {line.activity_id}", changes)
-    for line in report.indicator_results.filter(pk__in=results):
-        _apply(line, results[line.pk], ("value", "text"), f"indicator {line.target_id}", changes)
-    evidence_files.save_items(report.evidence, by=by, stored=stored, changes=changes, **evidence)
-    action = Action.SAVED if report.state in (State.DRAFT, State.RETURNED) else Action.EDITED
-    return _write(report, by=by, action=action, from_state=report.state, changes=changes, fields=FORM_FIELDS)
+    return engine.save_with_evidence(QuarterlyReport, report_id, by=by, expected_version=expected_version,
+                                     values={name: fields[name] for name in FORM_FIELDS if name in fields},
+                                     lines=lines, evidence=evidence or {})
 
 
 def missing_for_submission(report) -> list[tuple[str, str]]:
@@ -262,82 +227,99 @@ class IncompleteError(WorkflowError):
         super().__init__(" ".join(message for _key, message in problems))
 
 
-def _transition(name: str, report_id: int, *, by, expected_version, reason: str = "", check) -> QuarterlyReport:
-    transition = TRANSITIONS[name]
-    _set_actor(by)
-    report = _locked(report_id, expected_version)
-    if report.state not in transition.sources:
-        raise WorkflowError(_("The form is %(state)s; it cannot be %(action)s now.")
-                            % {"state": report.get_state_display(), "action": transition.action.label.lower()})
-    if not check(by, report):
-        raise WorkflowError(_("You may not do that with this form."))
-    return report
-
-
-@transaction.atomic
-def submit(report_id: int, *, by, expected_version: int | None, now: datetime | None = None) -> QuarterlyReport:
-    now = now or timezone.now()
-    report = _transition("submit", report_id, by=by, expected_version=expected_version, check=can_fill)
-    if not submission_open_for(by, report, timezone.localdate(now)):
+def _window_and_completeness(report, *, by, now):
+    today = timezone.localdate(now)
+    if not submission_open_for(by, report, today):
         quarter = report.quarter
-        if quarter.window_opens() > timezone.localdate(now):
+        if quarter.window_opens() > today:
             raise WorkflowError(_("The form opens on %(date)s.") % {"date": display_date(quarter.window_opens())})
         raise WorkflowError(_("The reporting window closed on %(date)s. Ask the planning group for an exception.")
                             % {"date": display_date(quarter.window_closes())})
     problems = missing_for_submission(report)
     if problems:
         raise IncompleteError(problems)
-    from_state = report.state
-    report.state = State.SUBMITTED
+
+
+def _stamp_submit(report, *, by, now, reason):
     report.submitted_at, report.submitted_by = now, by
-    fields = ["state", "submitted_at", "submitted_by"]
+    fields = ["submitted_at", "submitted_by"]
     if report.first_submitted_at is None:
         report.first_submitted_at = now
         report.timeliness = (QuarterlyReport.Timeliness.LATE if now > report.quarter.due_at()
                              else QuarterlyReport.Timeliness.ON_TIME)
         fields += ["first_submitted_at", "timeliness"]
-    return _write(report, by=by, action=Action.SUBMITTED, from_state=from_state, fields=fields)
+    return fields
+
+
+def _stamp_return(report, *, by, now, reason):
+    report.return_reason = reason
+    report.verified_at = report.verified_by = None
+    return ["return_reason", "verified_at", "verified_by"]
+
+
+def _stamp_verify(report, *, by, now, reason):
+    report.verified_at, report.verified_by = now, by
+    return ["verified_at", "verified_by"]
+
+
+def _stamp_approve(report, *, by, now, reason):
+    report.approved_at, report.approved_by = now, by
+    return ["approved_at", "approved_by"]
+
+
+def _stamp_reopen(report, *, by, now, reason):
+    report.return_reason = reason
+    report.approved_at = report.approved_by = report.verified_at = report.verified_by = None
+    return ["return_reason", "approved_at", "approved_by", "verified_at", "verified_by"]
+
+
+MOVES = {
+    "submit": Move(Action.SUBMITTED, frozenset({State.DRAFT, State.RETURNED}), State.SUBMITTED, who=can_fill,
+                   label=Action.SUBMITTED.label, ready=_window_and_completeness, stamp=_stamp_submit),
+    "return": Move(Action.RETURNED, frozenset({State.SUBMITTED, State.VERIFIED}), State.RETURNED, who=can_return,
+                   label=Action.RETURNED.label, stamp=_stamp_return,
+                   needs_reason=gettext_lazy("Say why the form is returned; the owner will read it.")),
+    "verify": Move(Action.VERIFIED, frozenset({State.SUBMITTED}), State.VERIFIED, who=can_review,
+                   label=Action.VERIFIED.label, stamp=_stamp_verify),
+    "approve": Move(Action.APPROVED, frozenset({State.VERIFIED}), State.APPROVED, who=can_approve,
+                    label=Action.APPROVED.label, stamp=_stamp_approve),
+    "reopen": Move(Action.REOPENED, frozenset({State.APPROVED}), State.RETURNED, who=can_reopen,
+                   label=Action.REOPENED.label, stamp=_stamp_reopen,
+                   needs_reason=gettext_lazy("Reopening an approved form needs a reason; it is kept in the "
+                                             "history.")),
+}
+TRANSITIONS = {name: move.transition for name, move in MOVES.items()}
+
+engine.register(Kind(
+    model=QuarterlyReport, moves=MOVES, may_write=may_edit, related=("quarter__fiscal_year", "project"),
+    write_refusal=lambda report: why_not_editable(report) or _("You may not change this form."),
+    saved_action=lambda report: Action.SAVED if report.state in (State.DRAFT, State.RETURNED) else Action.EDITED))
+
+
+def submit(report_id: int, *, by, expected_version, now: datetime | None = None) -> QuarterlyReport:
+    return engine.move(QuarterlyReport, report_id, "submit", by=by, expected_version=expected_version, now=now)
 
 
 @transaction.atomic
-def return_report(report_id: int, *, by, expected_version: int | None, reason: str) -> QuarterlyReport:
-    if not reason.strip():
-        raise WorkflowError(_("Say why the form is returned; the owner will read it."))
-    report = _transition("return", report_id, by=by, expected_version=expected_version, check=can_return)
-    from_state = report.state
-    report.state, report.return_reason = State.RETURNED, reason.strip()
-    report.verified_at = report.verified_by = None
-    report = _write(report, by=by, action=Action.RETURNED, from_state=from_state, reason=reason.strip(),
-                    fields=["state", "return_reason", "verified_at", "verified_by"])
+def return_report(report_id: int, *, by, expected_version, reason: str) -> QuarterlyReport:
+    report = engine.move(QuarterlyReport, report_id, "return", by=by, expected_version=expected_version,
+                         reason=reason)
     _tell_owners(report, kind="returned")
     return report
 
 
-@transaction.atomic
-def verify(report_id: int, *, by, expected_version: int | None) -> QuarterlyReport:
-    report = _transition("verify", report_id, by=by, expected_version=expected_version, check=can_review)
-    report.state, report.verified_at, report.verified_by = State.VERIFIED, timezone.now(), by
-    return _write(report, by=by, action=Action.VERIFIED, from_state=State.SUBMITTED,
-                  fields=["state", "verified_at", "verified_by"])
+def verify(report_id: int, *, by, expected_version) -> QuarterlyReport:
+    return engine.move(QuarterlyReport, report_id, "verify", by=by, expected_version=expected_version)
+
+
+def approve(report_id: int, *, by, expected_version) -> QuarterlyReport:
+    return engine.move(QuarterlyReport, report_id, "approve", by=by, expected_version=expected_version)
 
 
 @transaction.atomic
-def approve(report_id: int, *, by, expected_version: int | None) -> QuarterlyReport:
-    report = _transition("approve", report_id, by=by, expected_version=expected_version, check=can_approve)
-    report.state, report.approved_at, report.approved_by = State.APPROVED, timezone.now(), by
-    return _write(report, by=by, action=Action.APPROVED, from_state=State.VERIFIED,
-                  fields=["state", "approved_at", "approved_by"])
-
-
-@transaction.atomic
-def reopen(report_id: int, *, by, expected_version: int | None, reason: str) -> QuarterlyReport:
-    if not reason.strip():
-        raise WorkflowError(_("Reopening an approved form needs a reason; it is kept in the history."))
-    report = _transition("reopen", report_id, by=by, expected_version=expected_version, check=can_reopen)
-    report.state, report.return_reason = State.RETURNED, reason.strip()
-    report.approved_at = report.approved_by = report.verified_at = report.verified_by = None
-    report = _write(report, by=by, action=Action.REOPENED, from_state=State.APPROVED, reason=reason.strip(),
-                    fields=["state", "return_reason", "approved_at", "approved_by", "verified_at", "verified_by"])
+def reopen(report_id: int, *, by, expected_version, reason: str) -> QuarterlyReport:
+    report = engine.move(QuarterlyReport, report_id, "reopen", by=by, expected_version=expected_version,
+                         reason=reason)
     _tell_owners(report, kind="reopened")
     return report
 
@@ -346,7 +328,7 @@ def reopen(report_id: int, *, by, expected_version: int | None, reason: str) -> 
 def grant_exception(report_id: int, *, by, user, until: date, reason: str) -> LockException:
     report = QuarterlyReport.objects.select_related("quarter", "project").get(pk=report_id)
     if not can_grant_exception(by, report):
-        raise WorkflowError(_("Only the planning group grants exceptions."))
+        raise NotAllowed(_("Only the planning group grants exceptions."))
     if not reason.strip():
         raise WorkflowError(_("Give the reason for the exception."))
     if until < timezone.localdate():
@@ -364,7 +346,7 @@ def grant_exception(report_id: int, *, by, user, until: date, reason: str) -> Lo
 @transaction.atomic
 def record_disbursement(*, project: Project, quarter, amount, by) -> Disbursement:
     """Finance records what the accounting system disbursed; the change is kept in the form's history."""
-    if not (by.is_superuser or (by.has_role(Role.FINANCE) and by.office_id == project.office_id)):
+    if not acts_for(by, project.office_id, *FINANCE):
         raise WorkflowError(_("Only the finance group records disbursements."))
     if amount is None or amount < 0:
         raise WorkflowError(_("The amount cannot be negative."))

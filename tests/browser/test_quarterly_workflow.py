@@ -67,7 +67,8 @@ def test_owner_planning_director_cycle(browser, live_server, screenshot, project
     rows = page.locator("#activity-progress tbody tr")
     rows.nth(0).locator("textarea").fill("อบรมครูแกนนำ 45 คน ณ ห้องประชุมเขต")
     page.fill("input[name=spent_this_quarter]", "18500")
-    page.locator("#indicator-results tbody tr").first.locator("input[type=number]").fill("72.5")
+    # The result is a text input (inputmode=decimal) since issue #12: a number input refuses Thai digits.
+    page.locator("#indicator-results tbody tr").first.locator("input[name$='-value']").fill("72.5")
     page.fill("textarea[name=outputs]", "ครูแกนนำ 45 คนผ่านการอบรม")
     page.fill("textarea[name=problems]", "งบประมาณได้รับจัดสรรล่าช้า")
     page.set_input_files("input[name=evidence_files]", str(evidence))

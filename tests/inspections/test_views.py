@@ -185,7 +185,7 @@ def test_history_reads_in_thai(client, issue, owner):
 @pytest.mark.django_db
 def test_evidence_gone_from_storage_is_a_404_not_a_500(client, issue, owner):
     from inspections import workflow
-    from projects import evidence
+    from reviews import evidence
 
     from .test_workflow import pdf
 
@@ -201,14 +201,14 @@ def test_a_failed_save_deletes_the_files_it_wrote(issue, owner, monkeypatch):
     from pathlib import Path
 
     from inspections import workflow
-    from projects import evidence
+    from reviews import engine, evidence
 
     from .test_workflow import pdf
 
     def fail(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(workflow, "record", fail)  # fails after the file was written
+    monkeypatch.setattr(engine, "record", fail)  # fails after the file was written (record moved to reviews.engine)
     with pytest.raises(RuntimeError):
         workflow.save_report(issue.pk, by=owner, expected_version=issue.version, text="x", files=pdf())
     assert not [path for path in Path(evidence.storage().location).rglob("*") if path.is_file()]

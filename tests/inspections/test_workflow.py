@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from inspections import workflow
 from inspections.models import FollowUpAction, InspectionIssue
-from projects import evidence
-from projects.statemachine import ConflictError, WorkflowError
+from reviews import evidence
+from reviews.machine import ConflictError, WorkflowError
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 State = InspectionIssue.State

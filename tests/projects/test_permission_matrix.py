@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from projects import workflow
-from projects.evidence import store
+from reviews.evidence import store
 from projects.models import QuarterlyReport, ReportEvidence
 
 from ..conftest import submit_q1

@@ -1,7 +1,8 @@
-"""Evidence (เอกสารหลักฐาน) attached to forms: uploaded files and links.
+"""Evidence (เอกสารหลักฐาน) attached to reviewed records: uploaded files and links.
 
-Shared by the quarterly forms and, later, inspection reports and follow-ups: a model inherits
-:class:`EvidenceBase` and adds the foreign key to what it documents.
+Used by quarterly forms, inspection issue reports, monitoring results and follow-up actions: a model
+inherits :class:`EvidenceBase` and adds the foreign key to what it documents (``related_name="evidence"``);
+:func:`reviews.engine.save_with_evidence` writes it with the record, in one transaction.
 
 * A file is accepted by what its **content** is (magic bytes; for Office's zip formats, the
   parts inside), never by its name: PDF, images, Word/Excel/PowerPoint (old and new formats) and
