@@ -4,9 +4,10 @@ Used by quarterly forms, inspection issue reports, monitoring results and follow
 inherits :class:`EvidenceBase` and adds the foreign key to what it documents (``related_name="evidence"``);
 :func:`reviews.engine.save_with_evidence` writes it with the record, in one transaction.
 
-* A file is accepted by what its **content** is (magic bytes; for Office's zip formats, the
-  parts inside), never by its name: PDF, images, Word/Excel/PowerPoint (old and new formats) and
-  OpenDocument. Macro-enabled Office files are refused.
+* A file is accepted by what its **content** is, never by its name (:mod:`documents.uploads`: PDF,
+  images, Word/Excel/PowerPoint old and new, OpenDocument; zip bombs and macros refused), and is kept
+  and served under its uploaded name with the extension of what it *is* (``รายงาน.hta`` that is a PDF
+  is ``รายงาน.pdf``).
 * Limits per file, per form (all files together) and on the number of items come from settings.
 * Files are stored in the ``evidence`` storage under a random name with no extension, outside
   any web root, and are read back only through :func:`download_response`, which callers reach
@@ -14,11 +15,8 @@ inherits :class:`EvidenceBase` and adds the foreign key to what it documents (``
 """
 
 import uuid
-import zipfile
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
@@ -29,98 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from documents.uploads import ALLOWED, allowed_labels, safe_name, sniff  # noqa: F401 (the evidence form reads ALLOWED)
 from plans.templatetags.thai import thnum
-
-
-@dataclass(frozen=True)
-class Kind:
-    mime: str
-    extension: str
-    label: str
-
-
-# Everything an office sends as evidence; the key is what the content says it is.
-ALLOWED = {
-    "application/pdf": Kind("application/pdf", "pdf", "PDF"),
-    "image/jpeg": Kind("image/jpeg", "jpg", "JPEG"),
-    "image/png": Kind("image/png", "png", "PNG"),
-    "image/gif": Kind("image/gif", "gif", "GIF"),
-    "image/webp": Kind("image/webp", "webp", "WebP"),
-    "image/heic": Kind("image/heic", "heic", "HEIC"),
-    "application/msword": Kind("application/msword", "doc", "Word 97–2003"),
-    "application/vnd.ms-excel": Kind("application/vnd.ms-excel", "xls", "Excel 97–2003"),
-    "application/vnd.ms-powerpoint": Kind("application/vnd.ms-powerpoint", "ppt", "PowerPoint 97–2003"),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": Kind(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", "Word"),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Kind(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "Excel"),
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": Kind(
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx", "PowerPoint"),
-    "application/vnd.oasis.opendocument.text": Kind("application/vnd.oasis.opendocument.text", "odt", "ODT"),
-    "application/vnd.oasis.opendocument.spreadsheet": Kind(
-        "application/vnd.oasis.opendocument.spreadsheet", "ods", "ODS"),
-    "application/vnd.oasis.opendocument.presentation": Kind(
-        "application/vnd.oasis.opendocument.presentation", "odp", "ODP"),
-}
-
-# The part that makes a zip an Office Open XML document of each kind.
-_OOXML_MAIN_PART = {
-    "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt/presentation.xml": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_OLE_KINDS = {"doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint"}
-
-
-def allowed_labels() -> str:
-    return ", ".join(sorted({kind.label.split(" ")[0] for kind in ALLOWED.values()}))
-
-
-def _zip_kind(upload) -> str | None:
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise ValidationError(_("Office files with macros are not accepted; save it without macros "
-                                        "(.docx, .xlsx, .pptx) or as PDF."), code="macros")
-            if "[Content_Types].xml" in names:
-                for part, mime in _OOXML_MAIN_PART.items():
-                    if part in names:
-                        return mime
-            if "mimetype" in names:
-                mime = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                return mime if mime.startswith("application/vnd.oasis.opendocument.") else None
-    except zipfile.BadZipFile:
-        return None
-    return None
-
-
-def sniff(upload, filename: str = "") -> Kind:
-    """What the uploaded file is, from its content; :class:`ValidationError` if not allowed."""
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    mime = None
-    if head.startswith(b"PK\x03\x04"):
-        mime = _zip_kind(upload)
-    elif head.startswith(_OLE_MAGIC):
-        # Compound files all start alike; the stream names inside tell Word from Excel from PowerPoint.
-        # The extension only chooses among the three when the content is an OLE file.
-        guessed = filetype.guess(head)
-        mime = guessed.mime if guessed and guessed.mime in _OLE_KINDS.values() else None
-        if mime is None:
-            mime = _OLE_KINDS.get(filename.rsplit(".", 1)[-1].lower())
-    else:
-        guessed = filetype.guess(head)
-        mime = guessed.mime if guessed else None
-    upload.seek(0)
-    if mime not in ALLOWED:
-        raise ValidationError(
-            _("%(name)s is not an accepted kind of file. Accepted: %(kinds)s.")
-            % {"name": filename or _("The file"), "kinds": allowed_labels()}, code="kind")
-    return ALLOWED[mime]
 
 
 def megabytes(size: int) -> str:
@@ -223,15 +131,17 @@ class EvidenceBase(models.Model):
 
 
 def download_response(evidence) -> FileResponse:
-    """The file as an attachment (never rendered inline), under the name it was uploaded with;
-    404 if the file is gone from storage."""
+    """The file as an attachment (never rendered inline), under the name it was uploaded with and the
+    extension of what its content is; 404 if the file is gone from storage."""
     from django.http import Http404
 
     try:
         handle = storage().open(evidence.stored_name, "rb")
     except FileNotFoundError:
         raise Http404(_("The file is missing from storage; ask an administrator.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.title,
+    kind = ALLOWED.get(evidence.content_type)
+    filename = safe_name(evidence.title, kind) if kind else evidence.title
+    response = FileResponse(handle, as_attachment=True, filename=filename,
                             content_type=evidence.content_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -266,9 +176,10 @@ def save_items(manager, *, by, stored: list, changes: dict, files=(), links=(), 
     for upload, kind in files or ():
         name = store(upload)
         stored.append(name)
-        manager.create(kind=model.Kind.FILE, title=upload.name[:255], stored_name=name, content_type=kind.mime,
+        title = safe_name(upload.name, kind)
+        manager.create(kind=model.Kind.FILE, title=title, stored_name=name, content_type=kind.mime,
                        size=upload.size, uploaded_by=by)
-        added.append(upload.name)
+        added.append(title)
     for link in links or ():
         manager.create(kind=model.Kind.LINK, title=link[:255], url=link, uploaded_by=by)
         added.append(link)

@@ -191,3 +191,53 @@ def test_nobody_outside_the_project_can_fetch_evidence_by_guessing_its_url(
     assert client.get(reverse("projects:evidence", args=[ReportEvidence.objects.get().pk + 1])).status_code == 404
     client.logout()
     assert client.get(link).status_code == 302  # to the login page
+
+
+# --- hostile uploads through the form (issue: hardening) -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_uploaded_as_evidence_is_refused_with_little_memory(client, owner, report):
+    import tracemalloc
+
+    from tests.documents.test_uploads import GIB, _deflate_zeros, _zip_by_hand
+
+    data, crc = _deflate_zeros(GIB)
+    bomb = SimpleUploadedFile("รายงาน.odt", _zip_by_hand([("mimetype", data, crc, GIB)]))
+    client.force_login(owner)
+    tracemalloc.start()
+    try:
+        response = post(client, report, files=[bomb])
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 400
+    assert "รายงาน.odt" in response.content.decode()
+    assert not ReportEvidence.objects.exists() and stored_files() == []
+    print(f"\npeak memory of the request that refused a 1 GiB zip bomb: {peak / 1024 / 1024:.1f} MiB")
+    assert peak < 64 * 1024 * 1024  # the whole request, page included; the bomb alone would need 1 GiB
+
+
+@pytest.mark.django_db
+def test_a_pdf_named_hta_is_kept_and_served_as_pdf(client, owner, report):
+    client.force_login(owner)
+    assert post(client, report, files=[SimpleUploadedFile("รายงาน.hta", PDF)]).status_code == 302
+    evidence = ReportEvidence.objects.get()
+    assert evidence.title == "รายงาน.pdf"
+    response = client.get(reverse("projects:evidence", args=[evidence.pk]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert ".hta" not in response["Content-Disposition"] and ".pdf" in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_evidence_kept_before_the_fix_is_still_served_under_its_content_extension(client, owner, report):
+    """A file stored under a dangerous name before names followed the content is served renamed."""
+    from reviews.evidence import store
+
+    client.force_login(owner)
+    evidence = report.evidence.create(kind="file", title="old.html", stored_name=store(SimpleUploadedFile("x", PDF)),
+                                      content_type="application/pdf", size=len(PDF), uploaded_by=owner)
+    response = client.get(reverse("projects:evidence", args=[evidence.pk]))
+    assert "old.pdf" in response["Content-Disposition"]
