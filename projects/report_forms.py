@@ -30,7 +30,9 @@ class ProgressForm(EvidenceForm):
     def __init__(self, *args, report, activity_lines, result_lines, evidence_items=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
-        self.evidence_items = list(report.evidence.all()) if evidence_items is None else evidence_items
+        if evidence_items is None:
+            evidence_items = list(report.evidence.all()) if report.pk else []
+        self.evidence_items = evidence_items
         self.fields["remove_evidence"].choices = [(item.pk, item.title) for item in self.evidence_items]
         self.activity_lines = activity_lines
         self.result_lines = result_lines
@@ -38,7 +40,7 @@ class ProgressForm(EvidenceForm):
                              ("spent_this_quarter", "outputs", "outcomes", "problems", "suggestions")})
         self.initial["version"] = report.version
         for line in activity_lines:
-            prefix = f"act-{line.pk}"
+            prefix = f"act-{line.activity_id}"
             self.fields[f"{prefix}-status"] = forms.ChoiceField(
                 label=_("Status"), choices=ActivityProgress.Status.choices, initial=line.status,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
@@ -50,7 +52,7 @@ class ProgressForm(EvidenceForm):
                 label=_("What was done"), required=False, initial=line.description,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}))
         for line in result_lines:
-            prefix = f"ind-{line.pk}"
+            prefix = f"ind-{line.target_id}"
             if line.target.indicator.is_qualitative:
                 self.fields[f"{prefix}-text"] = forms.CharField(
                     label=_("Result"), required=False, initial=line.text,
@@ -66,13 +68,14 @@ class ProgressForm(EvidenceForm):
 
     def rows(self):
         activities = [
-            {"line": line, "status": self[f"act-{line.pk}-status"], "percent": self[f"act-{line.pk}-percent"],
-             "description": self[f"act-{line.pk}-description"]}
+            {"line": line, "status": self[f"act-{line.activity_id}-status"],
+             "percent": self[f"act-{line.activity_id}-percent"], "description": self[f"act-{line.activity_id}-description"]}
             for line in self.activity_lines
         ]
         results = [
-            {"line": line, "value": self[f"ind-{line.pk}-value"] if f"ind-{line.pk}-value" in self.fields else None,
-             "text": self[f"ind-{line.pk}-text"]}
+            {"line": line,
+             "value": self[f"ind-{line.target_id}-value"] if f"ind-{line.target_id}-value" in self.fields else None,
+             "text": self[f"ind-{line.target_id}-text"]}
             for line in self.result_lines
         ]
         return activities, results
@@ -81,16 +84,18 @@ class ProgressForm(EvidenceForm):
         data = self.cleaned_data
         fields = {name: data[name] for name in ("spent_this_quarter", "outputs", "outcomes", "problems",
                                                 "suggestions")}
+        # Fields are named by activity and indicator target (a form not saved yet has no lines); the
+        # service takes the saved lines' ids.
         activities = {
-            line.pk: {"status": data[f"act-{line.pk}-status"], "percent": data[f"act-{line.pk}-percent"],
-                      "description": data[f"act-{line.pk}-description"]}
+            line.pk: {"status": data[f"act-{line.activity_id}-status"], "percent": data[f"act-{line.activity_id}-percent"],
+                      "description": data[f"act-{line.activity_id}-description"]}
             for line in self.activity_lines
         }
         results = {}
         for line in self.result_lines:
-            entry = {"text": data.get(f"ind-{line.pk}-text", "")}
-            if f"ind-{line.pk}-value" in self.fields:
-                entry["value"] = data[f"ind-{line.pk}-value"]
+            entry = {"text": data.get(f"ind-{line.target_id}-text", "")}
+            if f"ind-{line.target_id}-value" in self.fields:
+                entry["value"] = data[f"ind-{line.target_id}-value"]
             results[line.pk] = entry
         return {"fields": fields, "activities": activities, "results": results, "expected_version": data["version"],
                 "evidence": {"files": data["evidence_files"], "links": data["evidence_links"],

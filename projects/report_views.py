@@ -38,10 +38,18 @@ def _fiscal_year(request):
 
 
 def get_report_for_user(request, pk: int, number: int) -> QuarterlyReport:
-    """The form of a project the user may see (404 otherwise), created on first visit."""
+    """The form of a project the user may see (404 otherwise). Reading writes nothing: a form nobody saved
+    yet is an unsaved instance; a POST makes its record (and its lines) before acting on it."""
     project = get_object_or_404(Project.objects.visible_to(request.user).select_related("fiscal_year"), pk=pk)
     quarter = get_object_or_404(Quarter, fiscal_year=project.fiscal_year, number=number)
-    return workflow.get_or_create_report(project, quarter)
+    report = QuarterlyReport.objects.filter(project=project, quarter=quarter).select_related("project", "quarter").first()
+    if report is None:
+        report = workflow.unsaved_report(project, quarter)
+    if request.method == "POST" and (report.pk or "save" in engine.available_moves(request.user, report)):
+        # The first save makes the record; later ones add lines for activities added since. A user who may
+        # not fill the form gets the refusal below with nothing written.
+        report = workflow.get_or_create_report(project, quarter)
+    return report
 
 
 @login_required
@@ -68,10 +76,8 @@ def my_forms(request):
 
 def _blank_form(report) -> ProgressForm:
     """The form with the report's lines (activities in order, indicator results), unbound."""
-    return ProgressForm(
-        report=report,
-        activity_lines=list(report.activity_progress.select_related("activity").order_by("activity__order")),
-        result_lines=list(report.indicator_results.select_related("target__indicator")))
+    activity_lines, result_lines = workflow.lines_of(report)
+    return ProgressForm(report=report, activity_lines=activity_lines, result_lines=result_lines)
 
 
 def _form_context(request, report, form=None, review=None, exception_form=None):
@@ -92,7 +98,7 @@ def _form_context(request, report, form=None, review=None, exception_form=None):
             report.events.select_related("actor"),
             activities={line.activity_id: line.activity.order for line in activity_lines},
             indicators={line.target_id: line.target.indicator.code for line in result_lines},
-            revisions=history.outside_changes(report.pk)),
+            revisions=history.outside_changes(report.pk)) if report.pk else [],
         "evidence": form.evidence_items,
         "max_file_mb": evidence_files.megabytes(settings.TIDTAM_EVIDENCE_MAX_FILE_BYTES),
         "cumulative": workflow.cumulative_spent(report),
@@ -114,6 +120,11 @@ def report_form(request, pk: int, number: int):
     if request.method == "GET":
         return render(request, "projects/report_form.html", _form_context(request, report))
     action = request.POST.get("action", "save")
+    if report.pk is None:  # nobody saved this form and this user may not: nothing to act on, nothing written
+        messages.error(request, _("You may not change this form.") if action in ("save", "submit", "exception")
+                       else _("This form has not been saved or sent yet; there is nothing to review."))
+        status = 403 if action in ("save", "submit", "exception") else 400
+        return render(request, "projects/report_form.html", _form_context(request, report), status=status)
     if action in ("save", "submit"):
         return _save_or_submit(request, report, action)
     if action in ("verify", "return", "approve", "reopen"):

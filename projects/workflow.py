@@ -107,9 +107,29 @@ def why_not_editable(report) -> str:
 # --- creating and reading --------------------------------------------------------------------
 
 
+def unsaved_report(project: Project, quarter) -> QuarterlyReport:
+    """The form as it stands before anyone saved it: nothing is written (GET never writes)."""
+    return QuarterlyReport(project=project, quarter=quarter)
+
+
+def lines_of(report) -> tuple[list, list]:
+    """The form's activity lines (in the activities' order) and indicator-result lines: the saved ones, and an
+    unsaved blank line for each activity or target the form has no line for yet (none is written)."""
+    project = report.project
+    saved_activities, saved_results = {}, {}
+    if report.pk:
+        saved_activities = {line.activity_id: line for line in report.activity_progress.select_related("activity")}
+        saved_results = {line.target_id: line for line in report.indicator_results.select_related("target__indicator")}
+    activity_lines = [saved_activities.get(a.pk) or ActivityProgress(activity=a)
+                      for a in project.activities.order_by("order", "pk")]
+    result_lines = [saved_results.get(t.pk) or IndicatorResult(target=t)
+                    for t in project.indicator_targets.select_related("indicator").order_by("pk")]
+    return activity_lines, result_lines
+
+
 @transaction.atomic
 def get_or_create_report(project: Project, quarter) -> QuarterlyReport:
-    """The project's form for a quarter, with a line per activity and per indicator target."""
+    """The project's form for a quarter, with a line per activity and per indicator target (writes: POST only)."""
     report, _created = QuarterlyReport.objects.get_or_create(project=project, quarter=quarter)
     have = set(report.activity_progress.values_list("activity_id", flat=True))
     ActivityProgress.objects.bulk_create([
@@ -195,26 +215,26 @@ def save_form(report_id: int, *, by, expected_version, fields: dict, activities:
 def missing_for_submission(report) -> list[tuple[str, str]]:
     """What must be filled before the form can be sent, as (field key, message); empty: complete.
 
-    Field keys match the form: ``spent_this_quarter``, ``act-<id>-description``, ``act-<id>-percent``,
-    ``ind-<id>-value`` and ``ind-<id>-text``.
+    Field keys match the form: ``spent_this_quarter``, ``act-<activity id>-description``,
+    ``act-<activity id>-percent``, ``ind-<target id>-value`` and ``ind-<target id>-text``.
     """
     problems = []
     if report.spent_this_quarter is None:
         problems.append(("spent_this_quarter", _("Enter the budget spent this quarter (0 if nothing was spent).")))
     for line in report.activity_progress.select_related("activity"):
         if line.status != ActivityProgress.Status.NOT_STARTED and not line.description.strip():
-            problems.append((f"act-{line.pk}-description",
+            problems.append((f"act-{line.activity_id}-description",
                              _("Activity %(no)s: say what was done.") % {"no": line.activity.order}))
         if line.status == ActivityProgress.Status.IN_PROGRESS and line.percent is None:
-            problems.append((f"act-{line.pk}-percent",
+            problems.append((f"act-{line.activity_id}-percent",
                              _("Activity %(no)s: give the percentage complete.") % {"no": line.activity.order}))
     for line in report.indicator_results.select_related("target__indicator"):
         indicator = line.target.indicator
         if indicator.is_qualitative and not line.text.strip():
-            problems.append((f"ind-{line.pk}-text",
+            problems.append((f"ind-{line.target_id}-text",
                              _("Indicator %(code)s: describe the result.") % {"code": indicator.code}))
         if not indicator.is_qualitative and line.value is None:
-            problems.append((f"ind-{line.pk}-value",
+            problems.append((f"ind-{line.target_id}-value",
                              _("Indicator %(code)s: enter the result.") % {"code": indicator.code}))
     return problems
 

@@ -55,8 +55,8 @@ def post(client, report, files=(), **extra):
     data = {"version": report.version, "spent_this_quarter": "", "outputs": "", "outcomes": "", "problems": "",
             "suggestions": "", "action": "save"}
     for line in report.activity_progress.all():
-        data.update({f"act-{line.pk}-status": "not_started", f"act-{line.pk}-percent": "",
-                     f"act-{line.pk}-description": ""})
+        data.update({f"act-{line.activity_id}-status": "not_started", f"act-{line.activity_id}-percent": "",
+                     f"act-{line.activity_id}-description": ""})
     data.update(extra)
     if files:
         data["evidence_files"] = list(files)
@@ -169,7 +169,7 @@ def test_evidence_cannot_be_added_once_submitted(client, owner, report):
     client.force_login(owner)
     line = report.activity_progress.get()
     assert post(client, report, action="submit", spent_this_quarter="0", **{
-        f"act-{line.pk}-status": "done", f"act-{line.pk}-description": "เสร็จ"}).status_code == 302
+        f"act-{line.activity_id}-status": "done", f"act-{line.activity_id}-description": "เสร็จ"}).status_code == 302
     assert QuarterlyReport.objects.get(pk=report.pk).state == "submitted"
     response = post(client, report, [SimpleUploadedFile("late.pdf", PDF)])
     assert response.status_code == 403

@@ -118,8 +118,8 @@ def test_planning_grants_an_exception_and_the_owner_can_then_send_late(client, p
     assert "10 มีนาคม พ.ศ. 2569" in client.get(url).content.decode()
     response = client.post(url, {"version": report.version, "action": "submit", "spent_this_quarter": "0",
                                  "outputs": "", "outcomes": "", "problems": "", "suggestions": "",
-                                 f"act-{line.pk}-status": "done", f"act-{line.pk}-percent": "",
-                                 f"act-{line.pk}-description": "เสร็จแล้ว"})
+                                 f"act-{line.activity_id}-status": "done", f"act-{line.activity_id}-percent": "",
+                                 f"act-{line.activity_id}-description": "เสร็จแล้ว"})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == "submitted" and report.timeliness == "late"

@@ -76,8 +76,8 @@ def form_post(report, action, project):
     if action in ("save", "submit"):
         line = report.activity_progress.get()
         data.update({"spent_this_quarter": "0", "outputs": "ผลผลิต", "outcomes": "", "problems": "",
-                     "suggestions": "", f"act-{line.pk}-status": "done", f"act-{line.pk}-percent": "",
-                     f"act-{line.pk}-description": "เสร็จ"})
+                     "suggestions": "", f"act-{line.activity_id}-status": "done", f"act-{line.activity_id}-percent": "",
+                     f"act-{line.activity_id}-description": "เสร็จ"})
     if action == "exception":
         data.update({"user": project.owners.get().pk, "until": "20/3/2569"})
     return data

@@ -16,12 +16,30 @@ def url(project):
     return reverse("projects:report", args=[project.pk, 1])
 
 
+def page_version(page: str) -> int:
+    """The version the form page carries in its hidden field (as a browser would post it back)."""
+    import re
+
+    return int(re.search(r'name="version" value="(\d+)"', page).group(1))
+
+
+def first_payload(project, page: str, **extra):
+    """What the owner posts from a form page nobody saved yet (no record exists: GET writes nothing)."""
+    data = {"version": page_version(page), "spent_this_quarter": "", "outputs": "", "outcomes": "", "problems": "",
+            "suggestions": "", "action": "save"}
+    for activity in project.activities.all():
+        data.update({f"act-{activity.pk}-status": "not_started", f"act-{activity.pk}-percent": "",
+                     f"act-{activity.pk}-description": ""})
+    data.update(extra)
+    return data
+
+
 def payload(report, **extra):
     data = {"version": report.version, "spent_this_quarter": "", "outputs": "", "outcomes": "", "problems": "",
             "suggestions": "", "action": "save"}
     for line in report.activity_progress.all():
-        data.update({f"act-{line.pk}-status": "not_started", f"act-{line.pk}-percent": "",
-                     f"act-{line.pk}-description": ""})
+        data.update({f"act-{line.activity_id}-status": "not_started", f"act-{line.activity_id}-percent": "",
+                     f"act-{line.activity_id}-description": ""})
     data.update(extra)
     return data
 
@@ -29,11 +47,12 @@ def payload(report, **extra):
 @pytest.mark.django_db
 def test_owner_saves_a_draft_then_is_told_what_is_missing_on_submit(client, owner, own_project, in_window):
     client.force_login(owner)
-    assert client.get(url(own_project)).status_code == 200
-    report = QuarterlyReport.objects.get(project=own_project)
-    response = client.post(url(own_project), payload(report, outputs="ครึ่งทาง"))
+    page = client.get(url(own_project))
+    assert page.status_code == 200
+    assert not QuarterlyReport.objects.filter(project=own_project).exists()  # reading wrote nothing
+    response = client.post(url(own_project), first_payload(own_project, page.content.decode(), outputs="ครึ่งทาง"))
     assert response.status_code == 302
-    report.refresh_from_db()
+    report = QuarterlyReport.objects.get(project=own_project)
     assert report.outputs == "ครึ่งทาง" and report.state == "draft"
     response = client.post(url(own_project), payload(report, action="submit"))
     assert response.status_code == 400
@@ -49,13 +68,13 @@ def test_owner_saves_a_draft_then_is_told_what_is_missing_on_submit(client, owne
 def test_submit_then_planning_verifies_and_the_owner_sees_why_it_is_locked(client, owner, planning, own_project,
                                                                            in_window):
     client.force_login(owner)
-    client.get(url(own_project))
-    report = QuarterlyReport.objects.get(project=own_project)
-    line = report.activity_progress.get()
-    response = client.post(url(own_project), payload(report, action="submit", spent_this_quarter="1500.50", **{
-        f"act-{line.pk}-status": "done", f"act-{line.pk}-description": "อบรมครู 40 คน"}))
+    page = client.get(url(own_project)).content.decode()
+    activity = own_project.activities.get()
+    response = client.post(url(own_project), first_payload(own_project, page, action="submit",
+                                                           spent_this_quarter="1500.50", **{
+        f"act-{activity.pk}-status": "done", f"act-{activity.pk}-description": "อบรมครู 40 คน"}))
     assert response.status_code == 302
-    report.refresh_from_db()
+    report = QuarterlyReport.objects.get(project=own_project)
     assert report.state == "submitted" and report.timeliness == "late"  # the real clock is past 9 Jan 2026
     page = client.get(url(own_project)).content.decode()
     assert "ติดต่อกลุ่มนโยบายและแผนหากต้องแก้ไข" in page
@@ -159,3 +178,27 @@ def test_the_form_page_queries_do_not_grow_with_lines(client, owner, own_project
     with django_assert_max_num_queries(32):  # constant: 21 activity and 21 indicator lines here
         response = client.get(url(own_project))
     assert response.status_code == 200 and response.content.decode().count("act-") >= 60
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["owner", "committee", "planning", "director"])
+def test_reading_a_form_nobody_saved_writes_nothing(client, own_project, in_window, who, request):
+    """GET never writes: the form's record (and its lines) is made on the first save, not on a visit."""
+    from projects.models import ActivityProgress, IndicatorResult
+
+    client.force_login(request.getfixturevalue(who))
+    for number in (1, 2, 3, 4):
+        assert client.get(reverse("projects:report", args=[own_project.pk, number])).status_code == 200
+    assert not QuarterlyReport.objects.exists()
+    assert not ActivityProgress.objects.exists() and not IndicatorResult.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_user_who_may_not_fill_a_form_nobody_saved_is_refused_and_nothing_is_written(client, other_owner,
+                                                                                        own_project, in_window):
+    client.force_login(other_owner)
+    page = client.get(url(own_project))
+    assert page.status_code in (403, 404)  # another group's project: not even shown
+    response = client.post(url(own_project), {"action": "save", "version": "1"})
+    assert response.status_code in (403, 404)
+    assert not QuarterlyReport.objects.exists()

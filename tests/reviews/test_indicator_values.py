@@ -89,10 +89,10 @@ def test_the_quarterly_form_reads_thai_digits_commas_and_negative_indicator_resu
     line = report.indicator_results.get()
     client.force_login(owner)
     data = {"version": report.version, "spent_this_quarter": "", "outputs": "", "outcomes": "", "problems": "",
-            "suggestions": "", "action": "save", f"ind-{line.pk}-value": "-๑,๒๐๐.๕", f"ind-{line.pk}-text": ""}
+            "suggestions": "", "action": "save", f"ind-{line.target_id}-value": "-๑,๒๐๐.๕", f"ind-{line.target_id}-text": ""}
     for activity in report.activity_progress.all():
-        data.update({f"act-{activity.pk}-status": "not_started", f"act-{activity.pk}-percent": "",
-                     f"act-{activity.pk}-description": ""})
+        data.update({f"act-{activity.activity_id}-status": "not_started", f"act-{activity.activity_id}-percent": "",
+                     f"act-{activity.activity_id}-description": ""})
     response = client.post(reverse("projects:report", args=[own_project.pk, 1]), data)
     assert response.status_code == 302
     assert IndicatorResult.objects.get(pk=line.pk).value == Decimal("-1200.50")

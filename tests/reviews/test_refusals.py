@@ -157,8 +157,8 @@ def _payload(report, **extra):
     data = {"version": report.version, "spent_this_quarter": "0", "outputs": "", "outcomes": "", "problems": "",
             "suggestions": "", "action": "save"}
     for line in report.activity_progress.all():
-        data.update({f"act-{line.pk}-status": "done", f"act-{line.pk}-percent": "",
-                     f"act-{line.pk}-description": "เสร็จ"})
+        data.update({f"act-{line.activity_id}-status": "done", f"act-{line.activity_id}-percent": "",
+                     f"act-{line.activity_id}-description": "เสร็จ"})
     data.update(extra)
     return data
 
@@ -168,8 +168,7 @@ def test_submitting_after_the_window_closed_is_a_400_with_the_reason_not_a_403(c
                                                                              monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 3, 20))
     client.force_login(owner)
-    client.get(_form_url(own_project))
-    report = QuarterlyReport.objects.get(project=own_project)
+    report = workflow.get_or_create_report(own_project, own_project.fiscal_year.quarters.get(number=1))  # a draft
     response = client.post(_form_url(own_project), _payload(report, action="submit"))
     assert response.status_code == 400
     assert "ปิดรับรายงานแล้วเมื่อ" in response.content.decode()  # "The reporting window closed on …"
