@@ -107,8 +107,22 @@ def demo(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
 
 
+def row_counts() -> dict[str, int]:
+    """Rows per table of every model but sessions (logging in writes one)."""
+    from django.apps import apps
+
+    return {model._meta.label: model._base_manager.count() for model in apps.get_models()
+            if model._meta.label != "sessions.Session"}
+
+
 @pytest.fixture(scope="module")
-def crawls(demo, django_db_blocker):
+def before_crawling(demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        return row_counts()
+
+
+@pytest.fixture(scope="module")
+def crawls(demo, before_crawling, django_db_blocker):
     """Each user's crawl, made once: {email: (seen, fetched)}."""
     done = {}
     current = fiscal_year_of(timezone.localdate())
@@ -141,8 +155,9 @@ def _replay(of, django_db_blocker, a: str, b: str) -> tuple[int, int, list[str]]
     return len(objects_a), len(candidates), leaks
 
 
-def test_no_object_url_leaks_between_users(crawls, django_db_blocker):
-    """One test for every pair, so that a parallel run never splits (and re-seeds) the crawl."""
+def test_no_object_url_leaks_between_users_and_reading_writes_nothing(crawls, before_crawling, django_db_blocker):
+    """One test for every pair, so that a parallel run never splits (and re-seeds) the crawl. After every user
+    crawled every page, no table has a row more or less: GET never writes."""
     failures = []
     for a, b, why in PAIRS:
         objects = set()
@@ -155,4 +170,11 @@ def test_no_object_url_leaks_between_users(crawls, django_db_blocker):
         print(f"  pair {a} / {b}: {len(objects)} object URLs in all")
         if len(objects) < 200:
             failures.append(f"the crawl of {a} and {b} reached only {len(objects)} object URLs (need 200)")
+    with django_db_blocker.unblock():
+        after = row_counts()
+    written = {label: (before_crawling[label], count) for label, count in after.items()
+               if count != before_crawling[label]}
+    if written:
+        failures.append(f"reading wrote rows (table: before, after): {written}")
     assert not failures, "\n".join(failures)
+
