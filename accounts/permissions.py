@@ -46,6 +46,25 @@ GROUP_HEADS = (Role.GROUP_HEAD,)
 ABOVE_OFFICE_ROLES = (Role.CENTRAL,)
 
 
+# Roles of people who work in the office (anything they hold beyond reading).
+OFFICE_WORK_ROLES = (Role.PLANNING, Role.OWNER, Role.GROUP_HEAD, Role.FINANCE, Role.DIRECTOR, Role.ADMIN)
+
+
+def reads_final_work_only(user) -> bool:
+    """Committee members (กศจ./ก.ต.ป.น.) sit outside the office: of reviewed work they read only what is finished
+    (approved forms and reports, closed actions), never drafts, returns, histories or evidence of unfinished work.
+    A committee member who also works in the office reads as their office role allows."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    return user.has_role(Role.COMMITTEE) and not user.has_role(*OFFICE_WORK_ROLES, Role.CENTRAL)
+
+
+def sees_history(user) -> bool:
+    """Who reads a reviewed record's history (its saves, returns and reasons): everyone who may read the record,
+    except readers from outside the office."""
+    return user.is_authenticated and not reads_final_work_only(user)
+
+
 def _office_id(office) -> int | None:
     if office is None:
         return None

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from .models import Office, Role
+from .permissions import reads_final_work_only
 
 
 def readable_office_ids(user) -> list[int]:
@@ -32,6 +33,9 @@ class ScopedQuerySet(models.QuerySet):
     group_lookup: str | None = None
     #: lookup from the model to the users who own it (FK or M2M), or None
     owner_lookup: str | None = None
+    #: for reviewed work: the filter that keeps only finished work (approved, closed), the only part of it that
+    #: readers from outside the office (committee members) see; None when the model has no unfinished state
+    final_filter: dict | None = None
 
     def in_office(self, office):
         return self.filter(**{self.office_lookup: office})
@@ -43,6 +47,8 @@ class ScopedQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         qs = self.filter(**{f"{self.office_lookup}__in": office_ids})
+        if self.final_filter is not None and reads_final_work_only(user):
+            qs = qs.filter(**self.final_filter)
         if self.group_lookup is None and self.owner_lookup is None:
             return qs
         if user.has_role(Role.CENTRAL) or user.sees_whole_office:

@@ -3,6 +3,7 @@ record the user may see (404 otherwise), the refusal helper and the page context
 
 from django.shortcuts import get_object_or_404
 
+from accounts.permissions import sees_history
 from reviews.http import refused  # noqa: F401 (re-exported for both view modules)
 
 from . import workflow
@@ -29,5 +30,6 @@ def review_context(user, item) -> dict:
     its evidence and its history."""
     moves = workflow.available_moves(user, item)
     return {"may_write": "save" in moves, "moves": [name for name in moves if name != "save"],
-            "evidence": item.evidence.all(), "events": item.events.select_related("actor"),
+            "evidence": item.evidence.all(), "show_history": sees_history(user),
+            "events": item.events.select_related("actor") if sees_history(user) else item.events.none(),
             "event_labels": workflow.EVENT_LABELS, "state_labels": workflow.STATE_LABELS}

@@ -56,6 +56,7 @@ class InspectionRound(models.Model):
 
 
 class IssueQuerySet(ScopedQuerySet):
+    final_filter = {"state": "approved"}  # what committee members read
     office_lookup = "round__office"
     group_lookup = "group"
     owner_lookup = "responsible"
@@ -125,6 +126,7 @@ class Recommendation(models.Model):
 
 
 class ActionQuerySet(ScopedQuerySet):
+    final_filter = {"state": "closed"}  # what committee members read
     office_lookup = "recommendation__issue__round__office"
     group_lookup = "group"
     owner_lookup = "owner"
@@ -246,6 +248,7 @@ class MonitoringRound(models.Model):
 
 
 class ResultQuerySet(ScopedQuerySet):
+    final_filter = {"state": "approved"}  # what committee members read
     office_lookup = "round__fiscal_year__office"
     group_lookup = "group"
     owner_lookup = "responsible"

@@ -213,7 +213,7 @@ def monitoring_export(request, pk: int, fmt: str):
     monitoring_round = _round(request, pk)
     if not has_any(request.user, *REPORT_READERS):
         raise PermissionDenied(_("The compiled form is for planning staff, the director and committees."))
-    results = list(MonitoringResult.objects.filter(round=monitoring_round)
+    results = list(MonitoringResult.objects.visible_to(request.user).filter(round=monitoring_round)
                    .select_related("indicator__plan_item", "responsible", "group").prefetch_related("evidence"))
     name = f"monitoring-{monitoring_round.fiscal_year.year}-{monitoring_round.pk}"
     if fmt == "xlsx":

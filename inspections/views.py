@@ -268,10 +268,10 @@ def round_report(request, pk: int, fmt: str):
         raise PermissionDenied(_("The round's report is for planning staff, the director and committees."))
     name = f"inspection-{inspection_round.fiscal_year.year}-{inspection_round.pk}"
     if fmt == "xlsx":
-        return xlsx_response(report.workbook(inspection_round), f"{name}.xlsx")
+        return xlsx_response(report.workbook(inspection_round, reader=request.user), f"{name}.xlsx")
     if fmt != "pdf":
         raise Http404
-    content, _pages = report.pdf(inspection_round)
+    content, _pages = report.pdf(inspection_round, reader=request.user)
     return pdf_response(content, f"{name}.pdf")
 
 

@@ -89,6 +89,7 @@ def get_or_create_fiscal_year(office, year_be: int) -> tuple[FiscalYear, bool]:
                 fiscal_year=fy, number=span.number,
                 defaults={"start_date": span.start, "end_date": span.end, "due_date": due},
             )
+    ensure_action_plan(fy)  # the year comes with its action plan and disbursement targets (pages only read them)
     return fy, created
 
 

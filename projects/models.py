@@ -165,6 +165,7 @@ class ProjectIndicator(models.Model):
 
 
 class QuarterlyReportQuerySet(ScopedQuerySet):
+    final_filter = {"state": "approved"}  # what committee members read
     office_lookup = "project__office"
     group_lookup = "project__group"
     owner_lookup = "project__owners"
@@ -265,6 +266,7 @@ class IndicatorResult(models.Model):
 
 
 class ReportEvidenceQuerySet(ScopedQuerySet):
+    final_filter = {"report__state": "approved"}  # what committee members read
     office_lookup = "report__project__office"
     group_lookup = "report__project__group"
     owner_lookup = "report__project__owners"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import DIRECTORS, MANAGERS, acts_for
 from plans import services as plan_services
 from plans.forms import ActionPlanForm, CopyTreeForm, DisbursementTargetsForm
-from plans.models import DisbursementTarget, FiscalYear
+from plans.models import ActionPlan, DisbursementTarget, FiscalYear
 from plans.views import get_fiscal_year_for_user
 
 from .models import Project
@@ -69,7 +69,9 @@ def flatten_tree(nodes: list[dict]) -> list[dict]:
 @require_GET
 def plan_overview(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
-    plan = plan_services.ensure_action_plan(fy)
+    # Reading writes nothing: every year gets its plan when it is created (a year older than that shows an
+    # unsaved one until planning saves its settings).
+    plan = ActionPlan.objects.filter(fiscal_year=fy).first() or ActionPlan(fiscal_year=fy)
     visible = Project.objects.visible_to(request.user).filter(fiscal_year=fy)
     tree = flatten_tree(plan_tree(fy, projects=visible))
     visible = visible.with_budget()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import WorkGroup
 from accounts.http import safe_next
-from accounts.permissions import DIRECTORS, PLANNERS, has_any
+from accounts.permissions import DIRECTORS, PLANNERS, has_any, reads_final_work_only, sees_history
 from accounts.offices import current_office
 from plans.formatting import display_date
 from plans.models import Quarter
@@ -43,6 +44,8 @@ def get_report_for_user(request, pk: int, number: int) -> QuarterlyReport:
     project = get_object_or_404(Project.objects.visible_to(request.user).select_related("fiscal_year"), pk=pk)
     quarter = get_object_or_404(Quarter, fiscal_year=project.fiscal_year, number=number)
     report = QuarterlyReport.objects.filter(project=project, quarter=quarter).select_related("project", "quarter").first()
+    if reads_final_work_only(request.user) and (report is None or report.state != State.APPROVED):
+        raise Http404  # committee members read approved forms only
     if report is None:
         report = workflow.unsaved_report(project, quarter)
     if request.method == "POST" and (report.pk or "save" in engine.available_moves(request.user, report)):
@@ -98,7 +101,8 @@ def _form_context(request, report, form=None, review=None, exception_form=None):
             report.events.select_related("actor"),
             activities={line.activity_id: line.activity.order for line in activity_lines},
             indicators={line.target_id: line.target.indicator.code for line in result_lines},
-            revisions=history.outside_changes(report.pk)) if report.pk else [],
+            revisions=history.outside_changes(report.pk)) if report.pk and sees_history(request.user) else [],
+        "show_history": sees_history(request.user),
         "evidence": form.evidence_items,
         "max_file_mb": evidence_files.megabytes(settings.TIDTAM_EVIDENCE_MAX_FILE_BYTES),
         "cumulative": workflow.cumulative_spent(report),
@@ -361,7 +365,7 @@ def quarter_overview(request):
         rows.append(row)
     if show == "missing" and not number:  # "all overdue forms": every quarter already due
         rows = _overdue_everywhere(projects, [q for q in quarters if q.due_date < today], group)
-    return render(request, "projects/quarter_overview.html", {
+    return render(request, "projects/quarter_overview.html", {"final_only": reads_final_work_only(request.user),
         "fy": fy, "quarters": quarters, "quarter": quarter, "rows": rows, "all_quarters": show == "missing"
         and not number,
         "groups": sorted(by_group.items(), key=lambda item: item[0].order), "today": today,

@@ -29,12 +29,16 @@ class TimelineQuarter:
         return self.report is not None and self.report.first_submitted_at is not None
 
 
-def timeline(project) -> list[TimelineQuarter]:
+def timeline(project, reader=None) -> list[TimelineQuarter]:
     """Each quarter of the project's year: its form's state, progress, spent against disbursed, indicator values.
     Values come from forms that stand submitted, verified or approved (a draft, or a form back with its
-    owner, is not a result yet). Five queries."""
+    owner, is not a result yet); for a ``reader`` from outside the office (committee), approved forms only.
+    Five queries."""
     quarters = list(project.fiscal_year.quarters.order_by("number"))
-    reports = {r.quarter_id: r for r in QuarterlyReport.objects.filter(project=project)}
+    forms = QuarterlyReport.objects.filter(project=project)
+    if reader is not None:
+        forms = QuarterlyReport.objects.visible_to(reader).filter(project=project)
+    reports = {r.quarter_id: r for r in forms}
     disbursed = dict(Disbursement.objects.filter(project=project).values_list("quarter_id", "amount"))
     targets = list(ProjectIndicator.objects.filter(project=project).select_related("indicator")
                    .order_by("indicator__order", "indicator__code"))

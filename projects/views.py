@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.offices import current_office
-from accounts.permissions import PROJECT_CREATORS, acts_for
+from accounts.permissions import reads_final_work_only, PROJECT_CREATORS, acts_for
 from plans.lib.fiscal import fiscal_year_of
 from plans.models import FiscalYear
 
@@ -90,7 +90,8 @@ def project_detail(request, pk: int):
     )
     can_edit = Project.objects.editable_by(request.user).filter(pk=pk).exists()
     return render(request, "projects/project_detail.html", {"project": project, "can_edit": can_edit,
-                                                            "timeline": timeline(project)})
+                                                            "timeline": timeline(project, request.user),
+                                                            "final_only": reads_final_work_only(request.user)})
 
 
 def _project_form_page(request, *, fiscal_year, project=None):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import WorkGroup
+from accounts.permissions import reads_final_work_only
 from plans.templatetags.thai import quarter_label
 from plans.choosing import chosen_fiscal_year
 
@@ -27,7 +28,10 @@ def filters(request, fy):
         pk__in=Project.objects.visible_to(request.user).filter(fiscal_year=fy).values("group")).order_by("order")
     wanted = request.GET.get("group", "")
     group = groups.filter(pk=int(wanted)).first() if wanted.isdecimal() else None
-    return quarter, group, list(groups), figures.Basis.of(request.GET.get("basis"))
+    basis = figures.Basis.of(request.GET.get("basis"))
+    if reads_final_work_only(request.user):
+        basis = figures.Basis.APPROVED  # committee members read the approved basis only
+    return quarter, group, list(groups), basis
 
 
 @login_required
@@ -60,6 +64,7 @@ def dashboard(request):
     return render(request, "reporting/dashboard.html", {
         "fy": fy, "years": years, "office": office, "year": year, "rows": rows, "groups": groups,
         "group": group, "quarter": quarter, "basis": basis, "budget_chart": budget_chart,
+        "final_only": reads_final_work_only(request.user),
         "indicator_counts": [(key, counts.get(key, 0)) for key in ("met", "not_yet", "reported", "no_data")],
         "overdue": year.overdue[:OVERDUE_LISTED], "overdue_count": year.overdue_count, "current": current,
         "query": query, "query_string": urlencode({k: v for k, v in query.items() if v}),

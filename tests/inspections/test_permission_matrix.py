@@ -19,6 +19,9 @@ OFFICE = set(ROLES) - {"other_office_planning", "anonymous"}
 SEES_ISSUE = {"owner", "group_head", "planning", "director", "finance", "committee", "administrator"}
 BOARD = {"group_head", "planning", "director", "committee", "administrator"}
 REPORTS = {"planning", "director", "committee", "administrator"}
+# Committee members sit outside the office: they read approved issue reports and results and closed actions only;
+# the issue, action and result here are not finished, so they are not found (404).
+SEES_UNFINISHED = SEES_ISSUE - {"committee"}
 
 
 @pytest.fixture
@@ -56,9 +59,10 @@ PAGES = {
     "rounds": (lambda i: reverse("inspections:rounds") + "?fy=2569",
                lambda r: 302 if r in ("anonymous", "other_office_planning") else 200),
     "round": (lambda i: reverse("inspections:round", args=[i["round"].pk]), lambda r: view_expectation(r, OFFICE)),
-    "issue": (lambda i: reverse("inspections:issue", args=[i["issue"].pk]), lambda r: view_expectation(r, SEES_ISSUE)),
+    "issue": (lambda i: reverse("inspections:issue", args=[i["issue"].pk]),
+              lambda r: view_expectation(r, SEES_UNFINISHED)),
     "action": (lambda i: reverse("inspections:action", args=[i["action"].pk]),
-               lambda r: view_expectation(r, SEES_ISSUE)),
+               lambda r: view_expectation(r, SEES_UNFINISHED)),
     "board": (lambda i: reverse("inspections:board") + "?fy=2569",
               lambda r: 302 if r in ("anonymous", "other_office_planning") else (200 if r in BOARD else 403)),
     "round_pdf": (lambda i: reverse("inspections:round_report", args=[i["round"].pk, "pdf"]),
@@ -67,7 +71,7 @@ PAGES = {
     "monitoring_round": (lambda i: reverse("inspections:monitoring_round", args=[i["monitoring"].pk]),
                          lambda r: view_expectation(r, OFFICE)),
     "result": (lambda i: reverse("inspections:result", args=[i["result"].pk]),
-               lambda r: view_expectation(r, SEES_ISSUE)),
+               lambda r: view_expectation(r, SEES_UNFINISHED)),
     "monitoring_xlsx": (lambda i: reverse("inspections:monitoring_export", args=[i["monitoring"].pk, "xlsx"]),
                         lambda r: 302 if r == "anonymous" else 404 if r not in OFFICE else 200 if r in REPORTS
                         else 403),
@@ -120,7 +124,7 @@ def test_who_may_move_what(client, users, items, owner, planning, role, move, pr
         client.force_login(user)
     code = client.post(url, data).status_code
     after = model.objects.get(pk=item.pk)
-    sees = SEES_ISSUE
+    sees = SEES_UNFINISHED  # none of the items is finished: committee members do not find them
     if role == "anonymous":
         assert code == 302 and after.version == before.version
     elif role not in sees:
@@ -134,3 +138,21 @@ def test_who_may_move_what(client, users, items, owner, planning, role, move, pr
     else:
         assert code == 403, (role, move, code)
         assert after.version == before.version and after.state == before.state
+
+
+@pytest.mark.django_db
+def test_committee_reads_an_approved_issue_report_and_its_evidence_but_not_its_history(
+        client, items, owner, planning, director, committee):
+    issue = workflow.save_report(items["issue"].pk, by=owner, expected_version=items["issue"].version,
+                                 text="รายงานของสำนักงาน", files=pdf())
+    url = reverse("inspections:issue", args=[issue.pk])
+    client.force_login(committee)
+    for name, by in (("submit", owner), ("verify", planning)):
+        issue = workflow.move_issue(issue.pk, name, by=by, expected_version=issue.version)
+        assert client.get(url).status_code == 404, name  # not approved yet
+    issue = workflow.move_issue(issue.pk, "approve", by=director, expected_version=issue.version)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "รายงานของสำนักงาน" in page.content.decode() and 'id="history"' not in page.content.decode()
+    evidence = issue.evidence.get()
+    assert client.get(reverse("inspections:evidence", args=["issue", evidence.pk])).status_code == 200

@@ -38,8 +38,9 @@ PAIRS = [
     ("planning@spm12.example.go.th", "owner2@spm12.example.go.th", "office-wide reader and a group's owner"),
     ("planning@spm12.example.go.th", "committee@spm12.example.go.th", "committee reads approved work only"),
 ]
-# Query strings are followed only when they choose the fiscal year: other filters list the same objects.
-FOLLOWED_QUERY_KEYS = {"fy"}
+# Query strings are followed only when they choose the fiscal year, the quarter or the page: other filters list
+# the same objects again.
+FOLLOWED_QUERY_KEYS = {"fy", "page", "q"}
 
 
 class _Links(HTMLParser):
@@ -108,11 +109,11 @@ def demo(django_db_setup, django_db_blocker):
 
 
 def row_counts() -> dict[str, int]:
-    """Rows per table of every model but sessions (logging in writes one)."""
+    """Rows per table of every model but sessions and django-axes' access log (logging in writes those)."""
     from django.apps import apps
 
     return {model._meta.label: model._base_manager.count() for model in apps.get_models()
-            if model._meta.label != "sessions.Session"}
+            if model._meta.label != "sessions.Session" and model._meta.app_label != "axes"}
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +156,45 @@ def _replay(of, django_db_blocker, a: str, b: str) -> tuple[int, int, list[str]]
     return len(objects_a), len(candidates), leaks
 
 
+def _unfinished(url: str) -> bool:
+    """Does ``url`` show reviewed work that is not finished (a form or report not approved, an action not closed)?"""
+    from inspections.models import ActionEvidence, FollowUpAction, InspectionIssue, IssueEvidence, MonitoringResult
+    from inspections.models import ResultEvidence
+    from projects.models import QuarterlyReport, ReportEvidence
+
+    match = resolve(urlsplit(url).path)
+    pk = match.kwargs.get("pk")
+    match match.view_name:
+        case "projects:report":
+            report = QuarterlyReport.objects.filter(project_id=pk, quarter__number=match.kwargs["number"]).first()
+            return report is None or report.state != "approved"
+        case "projects:evidence":
+            return ReportEvidence.objects.get(pk=pk).report.state != "approved"
+        case "inspections:issue":
+            return InspectionIssue.objects.get(pk=pk).state != "approved"
+        case "inspections:action":
+            return FollowUpAction.objects.get(pk=pk).state != "closed"
+        case "inspections:result":
+            return MonitoringResult.objects.get(pk=pk).state != "approved"
+        case "inspections:evidence":
+            model, parent, final = {"issue": (IssueEvidence, "issue", "approved"),
+                                    "action": (ActionEvidence, "action_item", "closed"),
+                                    "result": (ResultEvidence, "result", "approved")}[match.kwargs["which"]]
+            return getattr(model.objects.get(pk=pk), parent).state != final
+    return False
+
+
+def _committee_reads_unfinished(of, django_db_blocker, office_reader: str, committee: str) -> tuple[int, list[str]]:
+    """Every object URL the office-wide reader met, opened as the committee member: those answered 200 that
+    show unfinished work (drafts, returns, their evidence)."""
+    urls = sorted(url for url in of(office_reader)[0] if _is_object(url))
+    with django_db_blocker.unblock():
+        client = Client()
+        client.force_login(User.objects.get(email=committee))
+        shown = [url for url in urls if client.get(url).status_code == 200]
+        return len(urls), [url for url in shown if _unfinished(url)]
+
+
 def test_no_object_url_leaks_between_users_and_reading_writes_nothing(crawls, before_crawling, django_db_blocker):
     """One test for every pair, so that a parallel run never splits (and re-seeds) the crawl. After every user
     crawled every page, no table has a row more or less: GET never writes."""
@@ -170,6 +210,11 @@ def test_no_object_url_leaks_between_users_and_reading_writes_nothing(crawls, be
         print(f"  pair {a} / {b}: {len(objects)} object URLs in all")
         if len(objects) < 200:
             failures.append(f"the crawl of {a} and {b} reached only {len(objects)} object URLs (need 200)")
+    checked, unfinished = _committee_reads_unfinished(crawls, django_db_blocker, "planning@spm12.example.go.th",
+                                                      "committee@spm12.example.go.th")
+    print(f"committee@spm12.example.go.th opened {checked} object URLs: {len(unfinished)} showed unfinished work")
+    if unfinished:
+        failures.append(f"the committee member read unfinished work: {unfinished[:15]}")
     with django_db_blocker.unblock():
         after = row_counts()
     written = {label: (before_crawling[label], count) for label, count in after.items()
