@@ -7,20 +7,8 @@ tags, styles or entities.
 import re
 from datetime import datetime
 
-BE_OFFSET = 543  # Buddhist era = Common Era + 543
-MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-
-def thai_digits(text) -> str:
-    """``2569`` → ``๒๕๖๙``."""
-    return str(text).translate(_TO_THAI)
-
-
-def arabic_digits(text) -> str:
-    """``๒๕๖๙`` → ``2569``."""
-    return str(text).translate(_TO_ARABIC)
+# The Thai date helpers are plain functions in plans.lib (no model): one copy of the digits, months and era.
+from plans.lib.thaidate import BE_OFFSET, MONTHS_SHORT, arabic_digits, thai_digits  # noqa: F401 (re-exported)
 
 
 def be_datetime(moment: datetime) -> str:

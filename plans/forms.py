@@ -1,11 +1,10 @@
-import re
 from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .lib import fiscal
-from .lib.thaidate import BE_OFFSET, MONTHS_SHORT, arabic_digits
+from .lib.thaidate import BE_OFFSET, MONTHS_SHORT, arabic_digits, parse_day_month_year
 from accounts.models import WorkGroup
 
 from .models import ActionPlan, CalendarActivity, DisbursementTarget, FiscalYear, Indicator, PlanItem
@@ -34,17 +33,13 @@ class ThaiDateField(forms.DateField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            text = arabic_digits(value).strip()
-            match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
-            if match:
-                day, month, year = (int(g) for g in match.groups())
-                if year > 2400:
-                    year -= BE_OFFSET
-                try:
-                    return date(year, month, day)
-                except ValueError:
-                    raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-            value = text
+            try:
+                parsed = parse_day_month_year(value)
+            except ValueError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+            if parsed is not None:
+                return parsed
+            value = arabic_digits(value).strip()
         return super().to_python(value)
 
 

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext as _
 
+from plans.lib.thaidate import parse_day_month_year
+
 from ..text import BE_OFFSET, arabic_digits
 
 MONEY_MAX = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
@@ -106,23 +108,19 @@ def whole_number(value, *, minimum: int, maximum: int) -> int:
 
 
 _DATE_FIELD = forms.DateField()
-DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
 def _typed_date(raw: str) -> date | None:
     """``8/1/2569`` (Buddhist era), ``8/1/2026`` or a date in one of Django's input formats (``2026-01-08``);
     Thai digits are read too. ``None`` when it is none of them."""
-    raw = arabic_digits(raw).strip()
-    if match := DAY_MONTH_YEAR.fullmatch(raw):
-        day, month, year = (int(g) for g in match.groups())
-        if year > BE_THRESHOLD:
-            year -= BE_OFFSET
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
     try:
-        return _DATE_FIELD.to_python(raw)
+        parsed = parse_day_month_year(raw)
+    except ValueError:
+        return None
+    if parsed is not None:
+        return parsed
+    try:
+        return _DATE_FIELD.to_python(arabic_digits(raw).strip())
     except forms.ValidationError:
         return None
 

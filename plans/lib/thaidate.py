@@ -4,6 +4,7 @@ Django's ``th`` locale gives Thai month names but Gregorian years, so the
 Buddhist-era formatting lives here.
 """
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -28,6 +29,22 @@ def thai_digits(text) -> str:
 
 def arabic_digits(text) -> str:
     return str(text).translate(_TO_ARABIC)
+
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def parse_day_month_year(text: str) -> date | None:
+    """``8/1/2569`` (Buddhist era: a year above 2400), ``8/1/2026``, ``๘/๑/๒๕๖๙``, with ``/``, ``.`` or ``-``.
+
+    ``None`` when the text is not written that way; :class:`ValueError` when it is but names no real day."""
+    match = _DAY_MONTH_YEAR.fullmatch(arabic_digits(text).strip())
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    if year > 2400:
+        year -= BE_OFFSET
+    return date(year, month, day)
 
 
 def be_year(day: date) -> int:
