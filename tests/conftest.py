@@ -33,6 +33,24 @@ def need(condition: bool, reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _worker_cache_keys(worker_id):
+    """Under pytest-xdist (``make test``) the workers share one Redis: each keeps its cache keys apart.
+
+    Test databases are per worker already (pytest-django suffixes them with the worker id), and the
+    Celery tests use a queue of their own."""
+    if worker_id == "master":
+        yield
+        return
+    from django.conf import settings as django_settings
+    from django.test.utils import override_settings
+
+    caches = {name: {**conf, "KEY_PREFIX": f"{worker_id}:{conf.get('KEY_PREFIX', '')}"}
+              for name, conf in django_settings.CACHES.items()}
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

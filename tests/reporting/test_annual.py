@@ -135,7 +135,10 @@ def test_generate_approve_freeze_and_download(client, data_year, planning, direc
 
 @pytest.mark.django_db(transaction=True)
 def test_return_needs_a_reason_and_only_planning_generates(client, data_year, planning, director, owner,
-                                                          other_office_planning):
+                                                          other_office_planning, monkeypatch):
+    # Who may do what is decided around the build, not inside it: the edition here is not drawn
+    # (test_generate_approve_freeze_and_download builds and reads a real one).
+    monkeypatch.setattr(annual, "build", lambda data, **kwargs: annual.Built(b"%PDF-1.4 not drawn", 1, 0, 0.0, []))
     client.force_login(owner)
     assert client.post(reverse("reporting:annual_generate"), {"audience": "pec"}).status_code == 403
     client.force_login(planning)
