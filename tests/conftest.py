@@ -51,6 +51,13 @@ def _worker_cache_keys(worker_id):
         yield
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped before the test database is dropped: its thread holds a
+    connection, and PostgreSQL refuses to drop a database in use (the test database was left behind)."""
+    return live_server
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -149,7 +156,7 @@ def other_office_planning(other_office):
     return UserFactory(email="planning@other.go.th", office=other_office, roles=[Role.PLANNING], groups=[group])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium_path():
     path = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
     need(shutil.which(path) is not None, f"Chromium not found at {path} (apt-get install chromium)")
