@@ -26,10 +26,13 @@ run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collected no test: that must fail, like any other non-zero code.
+# The suite runs on every core (pytest-xdist; at most 4 workers, each with its own test database);
+# `make test PYTEST_XDIST=` runs it in one process. PYTEST_ARGS adds paths, -k, -x…
+PYTEST_XDIST ?= -n auto --maxprocesses=4 --dist worksteal
 test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l th --ignore '.venv/*' --ignore 'static/*'

@@ -72,9 +72,6 @@ class FiscalYear(models.Model):
 class QuarterQuerySet(ScopedQuerySet):
     office_lookup = "fiscal_year__office"
 
-    def open_on(self, day: date):
-        return self.filter(due_date__gte=day)
-
 
 class Quarter(models.Model):
     """A fiscal quarter with its progress-report due date.
@@ -100,14 +97,6 @@ class Quarter(models.Model):
     def __str__(self):
         return f"ไตรมาส {self.number}/{self.fiscal_year.year}"
 
-    @property
-    def label(self) -> str:
-        return f"ไตรมาส {self.number} ปีงบประมาณ พ.ศ. {self.fiscal_year.year}"
-
-    def is_open(self, today: date | None = None) -> bool:
-        """The due date has not passed yet (so holiday edits still move it)."""
-        return self.due_date >= (today or timezone.localdate())
-
     def due_at(self) -> datetime:
         """End of the due day, Asia/Bangkok: a form submitted after this moment is late."""
         end_of_day = datetime.combine(self.due_date, time(23, 59, 59, 999999))
@@ -118,9 +107,6 @@ class Quarter(models.Model):
 
     def window_closes(self) -> date:
         return self.due_date + timedelta(days=self.fiscal_year.window_closes_days_after_due)
-
-    def accepts_reports_on(self, day: date) -> bool:
-        return self.window_opens() <= day <= self.window_closes()
 
 
 class HolidayQuerySet(models.QuerySet):

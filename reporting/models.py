@@ -80,10 +80,6 @@ class AnnualReport(models.Model):
         return f"{self.fiscal_year.year} {self.audience} #{self.pk}"
 
     @property
-    def is_frozen(self) -> bool:
-        return self.state == self.State.APPROVED
-
-    @property
     def is_busy(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.GENERATING)
 

@@ -33,6 +33,50 @@ def need(condition: bool, reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _worker_cache_keys(worker_id):
+    """Under pytest-xdist (``make test``) the workers share one Redis: each keeps its cache keys apart.
+
+    Test databases are per worker already (pytest-django suffixes them with the worker id), and the
+    Celery tests use a queue of their own."""
+    if worker_id == "master":
+        yield
+        return
+    from django.conf import settings as django_settings
+    from django.test.utils import override_settings
+
+    caches = {name: {**conf, "KEY_PREFIX": f"{worker_id}:{conf.get('KEY_PREFIX', '')}"}
+              for name, conf in django_settings.CACHES.items()}
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_tables_by_delete():
+    """After each test that commits (``transaction=True``), Django empties every table with one TRUNCATE:
+    half a second on PostgreSQL even for a few rows. DELETE empties these small tables in a few ms; the
+    foreign keys are deferrable, so the order does not matter."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return ["SET CONSTRAINTS ALL DEFERRED"] + [f"DELETE FROM {self.quote_name(table)}" for table in tables]
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped before the test database is dropped: its thread holds a
+    connection, and PostgreSQL refuses to drop a database in use (the test database was left behind)."""
+    return live_server
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -131,7 +175,7 @@ def other_office_planning(other_office):
     return UserFactory(email="planning@other.go.th", office=other_office, roles=[Role.PLANNING], groups=[group])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium_path():
     path = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
     need(shutil.which(path) is not None, f"Chromium not found at {path} (apt-get install chromium)")

@@ -209,4 +209,4 @@ def test_detail_uses_a_bounded_number_of_queries(client, planning, own_project, 
     ProjectIndicator.objects.create(project=own_project, indicator=indicator, target_value=80)
     client.force_login(planning)
     with django_assert_max_num_queries(20):  # 14 for the project, 6 for the quarter-by-quarter results
-        client.get(reverse("projects:detail", args=[own_project.pk]))
+        assert client.get(reverse("projects:detail", args=[own_project.pk])).status_code == 200
