@@ -97,6 +97,40 @@ def locmem_mail(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there
+
+
+def reset_pools(app):
+    """Forget connections made to another broker URL (Celery and kombu keep pools per process)."""
+    from kombu import pools
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()
+
+
+@pytest.fixture
+def dead_broker(settings):
+    """Tasks go to a broker that is down; the project's own timeouts and retry settings apply. Celery's and
+    kombu's connection pools are reset before and after, so no later test in the process (a real Celery worker
+    test on the same xdist worker) publishes to the dead address."""
+    from config.celery import app
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    had, before = "broker_url" in app.conf.changes, app.conf.changes.get("broker_url")
+    app.conf.broker_url = DEAD_BROKER
+    reset_pools(app)
+    yield
+    if had:
+        app.conf.broker_url = before
+    else:
+        app.conf.changes.pop("broker_url", None)
+    reset_pools(app)
+
+
 @pytest.fixture
 def office(db):
     return OfficeFactory(code="SPM12", name="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา เขต 12")

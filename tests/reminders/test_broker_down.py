@@ -15,37 +15,7 @@ from reporting.models import AnnualReport
 
 from ..conftest import submit_q1
 
-DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there
 QUICK = 2  # seconds; the broker's default connection timeout alone made it 6
-
-
-def reset_pools(app):
-    """Forget connections made to another broker URL (Celery and kombu keep pools per process)."""
-    from kombu import pools
-
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-    pools.reset()
-
-
-@pytest.fixture
-def dead_broker(settings):
-    """Tasks go to a broker that is down; the project's own timeouts and retry settings apply."""
-    from config.celery import app
-
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    had, before = "broker_url" in app.conf.changes, app.conf.changes.get("broker_url")
-    app.conf.broker_url = DEAD_BROKER
-    reset_pools(app)
-    yield
-    if had:
-        app.conf.broker_url = before
-    else:
-        app.conf.changes.pop("broker_url", None)
-    reset_pools(app)
 
 
 def timed_post(client, url, data=None):
