@@ -324,3 +324,25 @@ def test_a_project_header_is_never_the_last_thing_on_a_page():
         title = f"2569-{n:03d} โครงการพัฒนาคุณภาพการศึกษาที่ {n}"
         [page] = [index for index, text in enumerate(pages) if title in " ".join(text.split())]
         assert "กิจกรรมที่ 1" in pages[page].split(title, 1)[1], title
+
+
+def test_an_inspection_issue_stays_with_its_first_recommendation():
+    from pypdf import PdfReader
+
+    action = {"title": "จัดประชุมชี้แจงแนวทางการดำเนินงานแก่สถานศึกษา", "group": "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา",
+              "owner": "นางสาวใจดี มีสุข", "due": "2026-03-31", "state": "open", "state_label": "กำลังดำเนินการ"}
+    issues = [{"code": str(n), "title": f"ประเด็นการตรวจที่ {n} การพัฒนาคุณภาพการจัดการเรียนรู้", "group": "กลุ่มนิเทศ",
+               "state": "ส่งแล้ว", "report": "",
+               "recommendations": [{"number": k, "text": "ควรนิเทศติดตามครูผู้สอนอย่างต่อเนื่องและรายงานผลทุกไตรมาส",
+                                    "decision": "เห็นชอบ", "actions": [action] * (1 + (n * 5 + k) % 3)}
+                                   for k in range(1, 1 + n % 3)]} for n in range(1, 19)]
+    data = {**edition(), "inspections": [{"title": "การตรวจราชการ รอบที่ 1", "body": "สพฐ.", "start": "2026-01-10",
+                                          "end": "2026-01-12", "issues": issues}]}
+    pages = [" ".join(page.extract_text().split())
+             for page in PdfReader(io.BytesIO(part_pdf(data, "inspections"))).pages]
+    assert len(pages) > 2
+    for issue in issues:
+        title = f"ประเด็นที่ {issue['code']} {issue['title']}"
+        [page] = [index for index, text in enumerate(pages) if title in text]
+        if issue["recommendations"]:
+            assert f"ข้อเสนอแนะ {issue['code']}.1" in pages[page].split(title, 1)[1], title
