@@ -20,8 +20,9 @@ def be_datetime(moment: datetime) -> str:
 
 _TEXT = re.compile(r"(<style.*?</style>|<title.*?</title>|<[^>]+>|&#?\w+;)", re.S)
 # Terms Thai line breaking (libthai) would split at an inner word boundary (ผู้ | อำนวยการ), which
-# official documents avoid; they are kept on one line.
-KEEP_TOGETHER = re.compile("(ผู้อำนวยการ|ผู้รับผิดชอบ|ผู้ตรวจราชการ|ปีงบประมาณ|งบประมาณ|ตัวชี้วัด|ค่าเป้าหมาย)")
+# official documents avoid; they are kept on one line. So is an office's area and its number (เขต 12).
+KEEP_TOGETHER = re.compile("(ผู้อำนวยการ|ผู้รับผิดชอบ|ผู้ตรวจราชการ|ปีงบประมาณ|งบประมาณ|ตัวชี้วัด|ค่าเป้าหมาย"
+                           "|เขต[ \u00a0]*[0-9๐-๙]+)")
 
 
 def text_parts(html: str, change) -> str:

@@ -20,6 +20,14 @@ from ..text import be_datetime
 MONEY = "#,##0.00"
 NUMBER = "#,##0.##"
 PERCENT = "0.0%"
+
+
+def measure_format(value, unit) -> str:
+    """The number format of an indicator value: its unit decides the decimals (plans.lib.thaidate.unit_places)."""
+    from plans.lib.thaidate import unit_places
+
+    places = unit_places(value, unit)
+    return "#,##0" + ("." + "0" * places if places else "")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -60,6 +68,9 @@ class Sheet:
             setattr(cell, name, setting)
         return cell
 
-    def row(self, values: list):
-        self.ws.append([None if value is None else self._cell(value, fmt)
-                        for value, fmt in zip(values, self.formats)])
+    def row(self, values: list, formats: dict[int, str] | None = None):
+        """``formats``: number formats of this row only, by column index (an indicator's unit decides its
+        decimals)."""
+        formats = {**dict(enumerate(self.formats)), **(formats or {})}
+        self.ws.append([None if value is None else self._cell(value, formats[index])
+                        for index, value in enumerate(values[:len(self.formats)])])

@@ -17,6 +17,11 @@ The fix has two halves, both tested with ``pdftotext``:
    ``uni0E48.small`` → ่, ``uni0E4D0E49`` → ้), NIKHAHIT glyphs map to nothing, and
    ``uni0E32.am`` maps to ำ. So ทำ = ท + "" + "ำ", น้ำ = น + "้" + "ำ": the text reads back as
    typed. (A lone NIKHAHIT, which modern Thai does not use, reads back as nothing.)
+3. **Stacked marks** (``stack_marks``): an above vowel and the tone mark on it (ชั้น, ที่, ปี่) are two
+   zero-width glyphs at one pen position, which ``pdftotext`` takes for duplicated text and splits off,
+   so the tone could land after the next letter or on a line of its own ("ชัน / ้"). The font gets one
+   composite glyph per vowel + tone pair, formed by a ligature and placed on its base as the vowel is;
+   its name (``uni0E310E49.stack``) reads back as the two characters.
 
 Regenerate the fonts with ``python -m documents.pdf.fontfix`` after updating the vendored TTFs.
 """
@@ -36,6 +41,9 @@ STYLES = ("Regular", "Bold", "Italic", "BoldItalic", "SemiBold")
 AA_OF_AM = "uni0E32.am"
 SARA_AM, NIKHAHIT = "\u0e33", "\u0e4d"
 TONES = ("uni0E48", "uni0E49", "uni0E4A", "uni0E4B")
+# Above vowels (ั ิ ี ึ ื) and the marks set on them (่ ้ ๊ ๋ ์): one glyph per pair (see stack_marks).
+STACK_VOWELS = ("uni0E31", "uni0E34", "uni0E35", "uni0E36", "uni0E37")
+STACK_TONES = TONES + ("uni0E4C",)
 _THAI_NAME = re.compile(r"uni((?:0E[0-7][0-9A-F])+)(?:\..*)?")
 
 
@@ -88,7 +96,126 @@ def build_font(source: Path, target: Path) -> None:
     for record in ccmp:
         record.Feature.LookupListIndex.append(len(gsub.LookupList.Lookup) - 1)
         record.Feature.LookupCount = len(record.Feature.LookupListIndex)
+    stack_marks(font, ccmp)
     font.save(target)
+
+
+def _subtables(font, lookup_type: int):
+    """The font's GPOS subtables of one type (4 mark-to-base, 6 mark-to-mark)."""
+    for lookup in font["GPOS"].table.LookupList.Lookup:
+        if lookup.LookupType == lookup_type:
+            yield from lookup.SubTable
+
+
+def stacked_name(vowel: str, tone: str) -> str:
+    """``uni0E35.narrow`` + ``uni0E48.small`` → ``uni0E350E48.stack.v-narrow.t-small``: the name says the
+    text (ี่) for ``_seeds``, the suffixes keep the variants apart."""
+    vowel_suffix, tone_suffix = vowel.partition(".")[2], tone.partition(".")[2]
+    return (f"uni{vowel[3:7]}{tone[3:7]}.stack" + (f".v-{vowel_suffix}" if vowel_suffix else "")
+            + (f".t-{tone_suffix}" if tone_suffix else ""))
+
+
+def stack_marks(font, ccmp) -> list[str]:
+    """An above vowel and the tone mark set on it become one glyph (a composite of the two, placed
+    exactly where mark-to-mark positioning put the tone), formed by a ligature at the end of ``ccmp``
+    and positioned on its base as the vowel is.
+
+    Why: the two marks are zero-width glyphs drawn at the same pen position, the tone a hair higher
+    or lower (mark-to-mark positioning, a text rise in the PDF). Text extraction (poppler's pdftotext)
+    takes a second glyph at the same position as duplicated text: the tone becomes a word of its own,
+    and when the next letter's word ties with it for position (after a line break, at the edge of an
+    inline element, or when the rise crosses one of its baseline bands) the tone lands after the
+    letter or on a line of its own (ชั้น → ชัน / ้, ที่ผู้ → ทีผ ่ ู้). One glyph that reads back as two
+    characters leaves nothing to misplace."""
+    from fontTools.ttLib.tables import otTables as ot
+    from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
+
+    pairs = {}
+    for subtable in _subtables(font, 6):
+        vowels = {name: index for index, name in enumerate(subtable.Mark2Coverage.glyphs)
+                  if name[:7] in STACK_VOWELS}
+        tones = {name: index for index, name in enumerate(subtable.Mark1Coverage.glyphs)
+                 if name[:7] in STACK_TONES}
+        for vowel, vowel_index in vowels.items():
+            for tone, tone_index in tones.items():
+                record = subtable.Mark1Array.MarkRecord[tone_index]
+                anchor = subtable.Mark2Array.Mark2Record[vowel_index].Mark2Anchor[record.Class]
+                if anchor is None:
+                    continue
+                offset = (anchor.XCoordinate - record.MarkAnchor.XCoordinate,
+                          anchor.YCoordinate - record.MarkAnchor.YCoordinate)
+                pairs.setdefault((vowel, tone), offset)
+    if not pairs:
+        return []
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    order = font.getGlyphOrder()
+    added = []
+    for (vowel, tone), (dx, dy) in pairs.items():
+        name = stacked_name(vowel, tone)
+        glyph = Glyph()
+        glyph.numberOfContours = -1
+        glyph.components = []
+        for component_name, x, y in ((vowel, 0, 0), (tone, dx, dy)):
+            component = GlyphComponent()
+            component.glyphName, component.x, component.y, component.flags = component_name, x, y, 0x4
+            glyph.components.append(component)
+        glyf.glyphs[name] = glyph
+        added.append(name)
+    font.setGlyphOrder(order + added)
+    glyf.glyphOrder = font.getGlyphOrder()
+    for name in added:
+        glyf[name].recalcBounds(glyf)
+        hmtx.metrics[name] = (0, glyf[name].xMin)
+    gdef = font["GDEF"].table
+    for (vowel, tone), name in zip(pairs, added):
+        gdef.GlyphClassDef.classDefs[name] = gdef.GlyphClassDef.classDefs.get(vowel, 3)
+        if gdef.MarkAttachClassDef is not None and vowel in gdef.MarkAttachClassDef.classDefs:
+            gdef.MarkAttachClassDef.classDefs[name] = gdef.MarkAttachClassDef.classDefs[vowel]
+    # Placed on its base, and on a mark below it, exactly as the vowel is.
+    for subtable in list(_subtables(font, 4)):
+        covered = {g: i for i, g in enumerate(subtable.MarkCoverage.glyphs)}
+        records = list(subtable.MarkArray.MarkRecord)
+        glyphs = list(subtable.MarkCoverage.glyphs)
+        for (vowel, tone), name in zip(pairs, added):
+            if vowel in covered:
+                glyphs.append(name)
+                records.append(copy.deepcopy(records[covered[vowel]]))
+        _set_coverage(font, subtable.MarkCoverage, glyphs, records, subtable.MarkArray, "MarkRecord")
+    for subtable in list(_subtables(font, 6)):
+        covered = {g: i for i, g in enumerate(subtable.Mark1Coverage.glyphs)}
+        records = list(subtable.Mark1Array.MarkRecord)
+        glyphs = list(subtable.Mark1Coverage.glyphs)
+        for (vowel, tone), name in zip(pairs, added):
+            if vowel in covered:
+                glyphs.append(name)
+                records.append(copy.deepcopy(records[covered[vowel]]))
+        _set_coverage(font, subtable.Mark1Coverage, glyphs, records, subtable.Mark1Array, "MarkRecord")
+
+    gsub = font["GSUB"].table
+    lookup = ot.Lookup()
+    lookup.LookupType, lookup.LookupFlag = 4, 0
+    ligatures = ot.LigatureSubst()
+    ligatures.Format = 1
+    ligatures.ligatures = {}
+    for (vowel, tone), name in zip(pairs, added):
+        ligature = ot.Ligature()
+        ligature.LigGlyph, ligature.Component, ligature.CompCount = name, [tone], 2
+        ligatures.ligatures.setdefault(vowel, []).append(ligature)
+    lookup.SubTable, lookup.SubTableCount = [ligatures], 1
+    gsub.LookupList.Lookup.append(lookup)
+    gsub.LookupList.LookupCount = len(gsub.LookupList.Lookup)
+    for record in ccmp:
+        record.Feature.LookupListIndex.append(len(gsub.LookupList.Lookup) - 1)
+        record.Feature.LookupCount = len(record.Feature.LookupListIndex)
+    return added
+
+
+def _set_coverage(font, coverage, glyphs, records, array, attribute):
+    """Coverage tables are sorted by glyph id; keep the records in the same order."""
+    pairs = sorted(zip(glyphs, records), key=lambda pair: font.getGlyphID(pair[0]))
+    coverage.glyphs = [glyph for glyph, _ in pairs]
+    setattr(array, attribute, [record for _, record in pairs])
+    setattr(array, attribute.replace("Record", "Count"), len(pairs))
 
 
 def build_fonts() -> list[Path]:

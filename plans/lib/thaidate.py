@@ -104,6 +104,35 @@ def format_number(value, places: int = 0, *, digits: str = "arabic") -> str:
     return thai_digits(text) if digits == "thai" else text
 
 
+# Indicator units decide the decimals an indicator value prints with: things counted whole (persons,
+# schools, times, books …) print none, rates and scores print two, any other unit prints the value as
+# entered (5.00 ระดับ → 5, 4.27 ระดับ → 4.27). A count entered with a fraction keeps it.
+WHOLE_UNITS = frozenset(("คน", "ราย", "แห่ง", "โรงเรียน", "สถานศึกษา", "ครั้ง", "เล่ม", "ฉบับ", "เรื่อง",
+                         "โครงการ", "กิจกรรม", "หน่วยงาน", "ชิ้น", "ชิ้นงาน", "ผลงาน", "รายการ", "หลักสูตร",
+                         "ห้อง", "ชุด", "เครื่อง", "ระบบ", "แผน", "เครือข่าย", "ศูนย์", "นวัตกรรม", "รูปแบบ"))
+TWO_PLACE_UNITS = frozenset(("ร้อยละ", "%", "เปอร์เซ็นต์", "คะแนน"))
+
+
+def unit_places(value, unit) -> int:
+    """How many decimals ``value`` (a number) prints with in ``unit`` (see WHOLE_UNITS)."""
+    number = to_decimal(value)
+    unit = " ".join(str(unit or "").split())
+    if unit in TWO_PLACE_UNITS:
+        return 2
+    entered = 0 if number is None or not number.is_finite() else max(0, -number.normalize().as_tuple().exponent)
+    return 0 if unit in WHOLE_UNITS and entered == 0 else entered
+
+
+def format_measure(value, unit, *, digits: str = "arabic") -> str:
+    """An indicator value in its unit's decimals: ``800`` คน, ``85.30`` ร้อยละ, ``4.27`` ระดับ; text
+    (a qualitative target such as "ทุกโรงเรียน") is returned as it is."""
+    if value is None or value == "":
+        return ""
+    if to_decimal(value) is None:
+        return str(value)
+    return format_number(value, unit_places(value, unit), digits=digits)
+
+
 def format_baht(value, *, digits: str = "arabic", unit: bool = False) -> str:
     """Baht with satang: ``1,234,567.50`` (``… บาท`` with ``unit=True``)."""
     text = format_number(value, 2, digits=digits)

@@ -6,6 +6,7 @@
     {{ moment|thaidatetime }}     8 ม.ค. 2569 14:05 น.
     {{ amount|baht }}             1,234,567.50
     {{ count|thnum }}             1,234
+    {{ value|measure:unit }}      800 (คน), 85.30 (ร้อยละ)
     {{ fy|fiscal_label }}         ปีงบประมาณ พ.ศ. 2569
     {{ quarter|quarter_label }}   ไตรมาส 1/2569
     {{ value|thaidigits }}        ๒๕๖๙
@@ -67,6 +68,12 @@ def thnum(value, arg=None):
         elif part.strip() == "thai":
             digits = "thai"
     return thaidate_lib.format_number(value, places, digits=digits)
+
+
+@register.filter
+def measure(value, unit=None):
+    """``{{ value|measure:indicator.unit }}``: 800 คน, 85.30 ร้อยละ (the unit decides the decimals)."""
+    return thaidate_lib.format_measure(value, unit)
 
 
 @register.filter

@@ -8,7 +8,7 @@ item (``documents.excel.sheet.Sheet``).
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from documents.excel.sheet import MONEY, NUMBER, PERCENT, Sheet
+from documents.excel.sheet import MONEY, NUMBER, PERCENT, Sheet, measure_format
 
 from ..figures import Basis, Year
 
@@ -76,15 +76,19 @@ def indicators(year: Year) -> Workbook:
         (_("Code"), 10, ""), (_("Indicator"), 50, ""), (_("Unit"), 10, ""), (_("Target"), 12, NUMBER),
         (_("Result"), 12, NUMBER), (_("Achievement"), 14, ""), (_("Qualitative results"), 50, "")])
     for figure in year.indicators:
-        sheet.row([figure.indicator.code, figure.indicator.name, figure.indicator.unit, figure.target,
-                   figure.result, _(STATUS[figure.status]), " / ".join(figure.texts[:5])])
+        unit = figure.indicator.unit
+        sheet.row([figure.indicator.code, figure.indicator.name, unit, figure.target,
+                   figure.result, _(STATUS[figure.status]), " / ".join(figure.texts[:5])],
+                  {3: measure_format(figure.target, unit), 4: measure_format(figure.result, unit)})
     detail = Sheet(workbook, _("By project"), _("Indicator results by project"), **_of(year), columns=[
         (_("Project code"), 14, ""), (_("Project"), 50, ""), (_("Indicator"), 40, ""), (_("Target"), 12, NUMBER),
         (_("Result"), 12, NUMBER), (_("Result (text)"), 40, "")])
     for figure in year.projects:
         for target, value, text in figure.targets:
+            unit = target.indicator.unit
             detail.row([figure.project.code, figure.project.name,
-                        f"{target.indicator.code} {target.indicator.name}", target.target_value, value, text])
+                        f"{target.indicator.code} {target.indicator.name}", target.target_value, value, text],
+                       {3: measure_format(target.target_value, unit), 4: measure_format(value, unit)})
     return workbook
 
 

@@ -1,6 +1,7 @@
 """The annual report: snapshot, PDF (Thai text, contents, digits), editions workflow, freezing, command."""
 
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 from accounts.models import Role
 from projects import workflow
 from projects.models import QuarterlyReport
+from documents.pdf import render
 from reporting import annual
 from reporting.models import AnnualReport
 
@@ -246,3 +248,105 @@ def test_a_build_whose_worker_died_can_run_again(data_year, office, planning):
     assert generate_annual_report(report.pk) == "built"
     report.refresh_from_db()
     assert report.state == AnnualReport.State.DRAFT and report.file
+
+
+# ------------------------------------------------------------------ the edition as a reader sees it
+
+OFFICE = "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา เขต 12"
+
+
+def edition(projects=(), strategies=()) -> dict:
+    """A snapshot as ``annual.snapshot`` makes it, with only what these tests look at."""
+    return {"audience": "obec", "basis": "approved", "today": "2026-01-30", "fiscal_year": 2569, "version": 1,
+            "office": {"name": OFFICE, "code": "SPM12"}, "director": "นายสมชาย ใจดี",
+            "totals": {"projects": len(projects), "budget": "1000.00", "disbursed": "500.00"},
+            "by_source": [], "by_group": [], "quarters": [], "budget_quarters": [],
+            "indicator_counts": {}, "strategies": list(strategies), "projects": list(projects),
+            "problems": [], "suggestions": [], "inspections": []}
+
+
+def a_project(number: int, activities: int) -> dict:
+    return {"code": f"2569-{number:03d}", "name": f"โครงการพัฒนาคุณภาพการศึกษาที่ {number}", "group": "กลุ่มนโยบายและแผน",
+            "source": "แผนปฏิบัติการประจำปี", "objectives": "1. เพื่อพัฒนาคุณภาพการจัดการศึกษา\n2. เพื่อให้บรรลุตัวชี้วัด",
+            "budget": "100000.00", "disbursed": "5000.00", "disbursed_by_quarter": {}, "reported_quarter": 1,
+            "activities": [{"name": f"กิจกรรมที่ {k}", "status": "in_progress", "percent": 50,
+                            "description": "ดำเนินการแล้วบางส่วน ผู้เข้าร่วม 100 คน จาก 37 โรงเรียน"}
+                           for k in range(1, activities + 1)],
+            "indicators": [{"name": "KPI07 จำนวนครูที่ได้รับการพัฒนา", "unit": "คน", "target": "800.00",
+                            "result": "750.00"}],
+            "outputs": "", "outcomes": "", "problems": "", "suggestions": ""}
+
+
+def part_pdf(data: dict, key: str) -> bytes:
+    parts = [part for part in annual.body_parts(data, False) if part.key == key]
+    return render.merge([render.render(part.html).pdf for part in parts])
+
+
+def layout_lines(pdf: bytes, tmp_path) -> list[str]:
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "l.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [" ".join(line.split()) for line in out.splitlines() if line.strip()]
+
+
+def test_counts_print_without_decimals_and_rates_with_two(tmp_path):
+    strategy = {"code": "1", "name": "พัฒนาคุณภาพ", "kind": "กลยุทธ์", "indicators": [
+        {"code": "KPI07", "name": "จำนวนครูที่ได้รับการพัฒนา", "unit": "คน", "target": "800.00", "result": "750.00",
+         "status": "not_yet", "qualitative": False, "texts": []},
+        {"code": "KPI01", "name": "ร้อยละของสถานศึกษา", "unit": "ร้อยละ", "target": "90.00", "result": "85.30",
+         "status": "not_yet", "qualitative": False, "texts": []},
+        {"code": "KPI08", "name": "ระดับความสำเร็จ", "unit": "ระดับ", "target": "5.00", "result": "4.27",
+         "status": "not_yet", "qualitative": False, "texts": []}]}
+    data = edition([a_project(1, 2)], [strategy])
+    results = " ".join(layout_lines(part_pdf(data, "results"), tmp_path))
+    assert "800 คน" in results and "750 คน" in results and "800.00" not in results
+    assert "90.00 ร้อยละ" in results and "85.30 ร้อยละ" in results and "5 ระดับ" in results and "4.27 ระดับ" in results
+    projects = " ".join(layout_lines(part_pdf(data, "projects"), tmp_path))
+    assert "เป้าหมาย 800 ผล 750" in projects and "800.00" not in projects
+
+
+def test_the_directors_title_stays_on_one_line(tmp_path):
+    lines = layout_lines(part_pdf(edition(), "problems"), tmp_path)
+    assert f"ผู้อำนวยการ{OFFICE}" in lines
+    assert not any(line.endswith("เขต") for line in lines)
+
+
+def test_a_project_header_is_never_the_last_thing_on_a_page():
+    """Each project's title is on the page of its activities table, and no page ends with a title or the
+    line of facts under it (checked with pypdf, page by page)."""
+    from pypdf import PdfReader
+
+    # Blocks of different lengths, so that headers fall near page ends.
+    data = edition([a_project(n, 1 + (n * 7) % 9) for n in range(1, 25)])
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(part_pdf(data, "projects"))).pages]
+    assert len(pages) > 4
+    for text in pages:
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        assert not re.match(r"^2569-\d{3} โครงการ", lines[-1]) and "·" not in lines[-1], lines[-3:]
+    for n in range(1, 25):
+        title = f"2569-{n:03d} โครงการพัฒนาคุณภาพการศึกษาที่ {n}"
+        [page] = [index for index, text in enumerate(pages) if title in " ".join(text.split())]
+        assert "กิจกรรมที่ 1" in pages[page].split(title, 1)[1], title
+
+
+def test_an_inspection_issue_stays_with_its_first_recommendation():
+    from pypdf import PdfReader
+
+    action = {"title": "จัดประชุมชี้แจงแนวทางการดำเนินงานแก่สถานศึกษา", "group": "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา",
+              "owner": "นางสาวใจดี มีสุข", "due": "2026-03-31", "state": "open", "state_label": "กำลังดำเนินการ"}
+    issues = [{"code": str(n), "title": f"ประเด็นการตรวจที่ {n} การพัฒนาคุณภาพการจัดการเรียนรู้", "group": "กลุ่มนิเทศ",
+               "state": "ส่งแล้ว", "report": "",
+               "recommendations": [{"number": k, "text": "ควรนิเทศติดตามครูผู้สอนอย่างต่อเนื่องและรายงานผลทุกไตรมาส",
+                                    "decision": "เห็นชอบ", "actions": [action] * (1 + (n * 5 + k) % 3)}
+                                   for k in range(1, 1 + n % 3)]} for n in range(1, 19)]
+    data = {**edition(), "inspections": [{"title": "การตรวจราชการ รอบที่ 1", "body": "สพฐ.", "start": "2026-01-10",
+                                          "end": "2026-01-12", "issues": issues}]}
+    pages = [" ".join(page.extract_text().split())
+             for page in PdfReader(io.BytesIO(part_pdf(data, "inspections"))).pages]
+    assert len(pages) > 2
+    for issue in issues:
+        title = f"ประเด็นที่ {issue['code']} {issue['title']}"
+        [page] = [index for index, text in enumerate(pages) if title in text]
+        if issue["recommendations"]:
+            assert f"ข้อเสนอแนะ {issue['code']}.1" in pages[page].split(title, 1)[1], title

@@ -88,3 +88,26 @@ def test_command_writes_the_workbook(year_data, tmp_path, office):
     call_command("export_compilation", "--fy", "2569", "--kind", "indicators", "-o", str(target),
                  "--office", office.code, stdout=out)
     assert load_workbook(target).worksheets[0].title == "ตัวชี้วัด" and "2 projects" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_indicator_values_take_their_units_decimals(year_data, strategy, client, planning, monkeypatch):
+    from plans.models import Indicator
+    from projects.models import Project
+
+    project = Project.objects.get(code="P-A")
+    for code, unit, target in (("KPI07", "คน", "800"), ("KPI01", "ร้อยละ", "90")):
+        indicator = Indicator.objects.create(fiscal_year=year_data, plan_item=strategy, code=code, name=code,
+                                             unit=unit, target_value=Decimal(target))
+        project.indicator_targets.create(indicator=indicator, target_value=Decimal(target))
+    year = figures.year(year_data, today=AFTER_Q1)
+    data, ws = rows(saved(compilations.indicators(year)))
+    formats = {row[0].value: row[3].number_format for row in ws.iter_rows(min_row=5) if row[0].value}
+    assert formats == {"KPI07": "#,##0", "KPI01": "#,##0.00"}  # not "800." (#,##0.##) for a count
+    _data, detail = rows(saved(compilations.indicators(year)), sheet=1)
+    assert sorted(row[3].number_format for row in detail.iter_rows(min_row=5)) == ["#,##0", "#,##0.00"]
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: AFTER_Q1)
+    client.force_login(planning)
+    page = client.get(reverse("reporting:dashboard"), {"fy": 2569}).content.decode()
+    assert '>800 <span class="small text-muted">คน</span>' in page and "800.00" not in page
+    assert '>90.00 <span class="small text-muted">ร้อยละ</span>' in page

@@ -100,3 +100,79 @@ def test_page_numbers_stamped_in_thai_digits_and_anchors_found(tmp_path):
     assert "๖" in text_of(stamped, tmp_path, 2, 2)  # the second page is number 6
     assert "๕" not in text_of(stamped, tmp_path, 1, 1)  # the first is left unnumbered
     assert render.thai_digits("2569") == "๒๕๖๙"
+
+
+# An above vowel with a tone mark on it (ชั้น ที่ เริ่ม ปี่): two zero-width marks at one pen position.
+STACKED = ("ที่ ชั้น เริ่ม นี้ ครั้ง ตั้ง มั่น ปั่น ปั้น ฝั่ง ปี่ ฟื้น ญี่ปุ่น สิทธิ์ ศักดิ์ ซื้อ ดื่ม ชื่อ ผู้ อยู่ "
+           "ปู่ กู้ น้ำ ค่ำ").split()
+
+
+def column(words, offsets=12) -> str:
+    """Each word on a line of its own (a column narrower than two words), the column repeated a little
+    lower each time: extraction bands baselines every 4 pt, so some tone marks land across a band."""
+    return "".join(f"<div class='c{k}'>{' '.join(words)}</div>" for k in range(offsets))
+
+
+def column_page(words, font_dir=None, style="", offsets=12) -> str:
+    css = "".join(f".c{k} {{ width: 3.5em; padding-top: {k / 3:.2f}pt; }}" for k in range(offsets))
+    return page(f"<style>{css}</style>" + column(words, offsets), font_dir, style)
+
+
+def words_of(pdf: bytes, tmp_path, *options) -> list[str]:
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "c.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", *options, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
+@pytest.mark.parametrize("style", ["", "font-weight: 700", "font-size: 10.5pt"])
+@pytest.mark.parametrize("layout", [(), ("-layout",)])
+def test_words_broken_across_lines_keep_their_tone_marks(tmp_path, style, layout):
+    # Was: ชั้น → ชัน / ้ (the tone on the next line), ปี่ก → ปี่ ก, ครั้ง → ครัง ้.
+    pdf = render.render(column_page(STACKED, style=style)).pdf
+    assert words_of(pdf, tmp_path, *layout) == STACKED * 12
+
+
+def test_a_tone_mark_before_an_inline_element_stays_with_its_word(tmp_path):
+    # keep_terms_together wraps ผู้อำนวยการ in a span; the span began a hair left of the tone of ที่.
+    pdf = render.render(page("<p>ระบบติดตาม เฉพาะแบบที่<span class='nw'>ผู้อำนวยการ</span>อนุมัติ</p>")).pdf
+    for layout in ((), ("-layout",)):
+        assert words_of(pdf, tmp_path, *layout) == ["ระบบติดตาม", "เฉพาะแบบที่ผู้อำนวยการอนุมัติ"]
+
+
+def test_without_the_stacked_marks_words_break_apart(tmp_path):
+    """Guards the tests above: with the stock font the same column reads back wrong."""
+    pdf = render.render(column_page(STACKED, font_dir=fontfix.SOURCE)).pdf
+    assert words_of(pdf, tmp_path) != STACKED * 12
+
+
+def test_stacked_marks_are_drawn_where_the_font_puts_them(tmp_path):
+    """One glyph for vowel + tone: every inked pixel lies within 2 px at 150 dpi (0.3 mm) of the stock
+    font's ink. Not exact: the stock font's tone is placed by mark-to-mark positioning that WeasyPrint
+    rounds (a text rise and whole-thousandth-em kerning that drift a pixel along a line)."""
+    need(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils) is not installed")
+    from PIL import Image, ImageChops, ImageFilter
+
+    images = []
+    for name, font_dir in (("fixed", None), ("stock", fontfix.SOURCE)):
+        (tmp_path / f"{name}.pdf").write_bytes(render.render(page(f"<p>{' '.join(STACKED[:-2])}</p>",
+                                                                  font_dir)).pdf)
+        subprocess.run(["pdftoppm", "-r", "150", "-gray", "-singlefile", str(tmp_path / f"{name}.pdf"),
+                        str(tmp_path / name)], check=True)
+        ink = Image.open(tmp_path / f"{name}.pgm").point(lambda v: 255 if v < 128 else 0)
+        images.append(ink)
+    fixed, stock = images
+    for one, other in ((fixed, stock), (stock, fixed)):
+        outside = ImageChops.subtract(one, other.filter(ImageFilter.MaxFilter(5)))
+        assert outside.getbbox() is None
+
+
+def test_stacked_glyphs_read_back_as_vowel_and_tone():
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(fontfix.TARGET / "Sarabun-Bold.ttf")
+    name = fontfix.stacked_name("uni0E31", "uni0E49")
+    assert name in font.getGlyphOrder() and font["hmtx"][name][0] == 0
+    seeds = fontfix._seeds("bold", (fontfix.TARGET / "Sarabun-Bold.ttf").read_bytes())
+    assert seeds[font.getGlyphID(name)] == "ั้"
