@@ -84,7 +84,7 @@ PAGES = {
 def test_who_sees_what(client, monkeypatch, users, items, role, page):
     # Who may read the round's PDF is decided before it is drawn: the matrix skips the drawing
     # (test_views.py::test_round_follow_up_report_as_pdf_and_excel renders and reads the real one).
-    monkeypatch.setattr("inspections.report.pdf", lambda inspection_round: (b"%PDF-1.4 not drawn", 1))
+    monkeypatch.setattr("inspections.report.pdf", lambda inspection_round, **options: (b"%PDF-1.4 not drawn", 1))
     url, expect = PAGES[page]
     assert status(client, users[role], url(items)) == expect(role)
 
