@@ -28,6 +28,7 @@ from reviews.machine import status_for
 
 from . import workflow
 from . import history
+from . import pending
 from .models import Disbursement, Project, QuarterlyReport, ReportEvidence
 from .report_forms import ExceptionForm, ProgressForm, ReviewForm
 
@@ -58,10 +59,14 @@ def get_report_for_user(request, pk: int, number: int) -> QuarterlyReport:
 @login_required
 @require_GET
 def my_forms(request):
-    """The forms the user fills: their projects × the quarters whose window has opened."""
+    """The forms the user fills: first those returned to them (whatever fiscal year), then their projects × the
+    quarters whose window has opened."""
     fy = _fiscal_year(request)
     today = timezone.localdate()
-    rows = []
+    returned = list(pending.returned_forms(request.user))
+    rows = [{"project": r.project, "quarter": r.quarter, "report": r, "state": r.state,
+             "overdue": r.quarter.due_date < today} for r in returned]
+    seen = {r.pk for r in returned}
     if fy is not None:
         quarters = [q for q in fy.quarters.select_related("fiscal_year") if q.window_opens() <= today]
         projects = list(Project.objects.editable_by(request.user).filter(fiscal_year=fy)
@@ -71,6 +76,8 @@ def my_forms(request):
         for quarter in reversed(quarters):
             for project in projects:
                 report = reports.get((project.pk, quarter.pk))
+                if report is not None and report.pk in seen:
+                    continue
                 rows.append({"project": project, "quarter": quarter, "report": report,
                              "state": report.state if report else State.DRAFT,
                              "overdue": (report is None or report.owner_may_edit) and quarter.due_date < today})
@@ -231,14 +238,17 @@ def _grant_exception(request, report):
 
 
 def _queue(request, *, state, title, bulk_action, allowed):
-    fy = _fiscal_year(request)
     if not allowed(request.user):
         raise PermissionDenied(_("This queue is for the planning group and the director."))
+    # What waits is listed whatever fiscal year it belongs to (labelled by year), unless a year is asked for.
+    fy = _fiscal_year(request) if request.GET.get("fy") else None
     office = current_office(request)
     reports = (QuarterlyReport.objects.visible_to(request.user)
-               .filter(project__office=office, project__fiscal_year=fy)
-               .select_related("project__group", "quarter", "submitted_by")
-               .order_by("quarter__number", "project__code"))
+               .filter(project__office=office)
+               .select_related("project__group", "quarter__fiscal_year", "submitted_by")
+               .order_by("quarter__fiscal_year__year", "quarter__number", "project__code"))
+    if fy is not None:
+        reports = reports.filter(project__fiscal_year=fy)
     number = request.GET.get("q")
     if number in ("1", "2", "3", "4"):
         reports = reports.filter(quarter__number=int(number))
