@@ -29,7 +29,7 @@ from reviews.machine import status_for
 from . import workflow
 from . import history
 from . import pending
-from .models import Disbursement, Project, QuarterlyReport, ReportEvidence
+from .models import Disbursement, Project, QuarterlyReport, ReportEvent, ReportEvidence
 from .report_forms import ExceptionForm, ProgressForm, ReviewForm
 
 State = QuarterlyReport.State
@@ -110,6 +110,9 @@ def _form_context(request, report, form=None, review=None, exception_form=None):
             indicators={line.target_id: line.target.indicator.code for line in result_lines},
             revisions=history.outside_changes(report.pk)) if report.pk and sees_history(request.user) else [],
         "show_history": sees_history(request.user),
+        # Shown to people: how many times the content was saved; ``version`` (bumped by every move) stays hidden.
+        "content_saves": report.events.filter(action__in=[ReportEvent.Action.SAVED, ReportEvent.Action.EDITED])
+        .count() if report.pk else 0,
         "evidence": form.evidence_items,
         "max_file_mb": evidence_files.megabytes(settings.TIDTAM_EVIDENCE_MAX_FILE_BYTES),
         "cumulative": workflow.cumulative_spent(report),
