@@ -64,8 +64,9 @@ def my_forms(request):
     fy = _fiscal_year(request)
     today = timezone.localdate()
     returned = list(pending.returned_forms(request.user))
-    rows = [{"project": r.project, "quarter": r.quarter, "report": r, "state": r.state,
-             "overdue": r.quarter.due_date < today} for r in returned]
+    # A returned form was sent (its timeliness is stamped): it waits for changes, it is not overdue.
+    rows = [{"project": r.project, "quarter": r.quarter, "report": r, "state": r.state, "overdue": False}
+            for r in returned]
     seen = {r.pk for r in returned}
     if fy is not None:
         quarters = [q for q in fy.quarters.select_related("fiscal_year") if q.window_opens() <= today]
