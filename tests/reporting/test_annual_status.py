@@ -50,3 +50,13 @@ def test_a_queued_edition_still_says_it_is_being_generated(client, fy, planning,
     client.force_login(planning)
     page = client.get(reverse("reporting:annual_detail", args=[report.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in page
+
+
+@pytest.mark.django_db
+def test_the_progress_of_a_build_needs_no_inline_style(client, fy, planning, office):
+    report = AnnualReport.objects.create(office=office, fiscal_year=fy, audience="pec", created_by=planning,
+                                         state=AnnualReport.State.GENERATING, progress=40)
+    client.force_login(planning)
+    fragment = client.get(reverse("reporting:annual_detail", args=[report.pk]), HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert 'value="40"' in html and "<progress" in html and "style=" not in html
