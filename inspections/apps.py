@@ -13,14 +13,16 @@ class InspectionsConfig(AppConfig):
         from .models import InspectionIssue, MonitoringResult
 
         def issues(user, *, office, fiscal_year, state):
-            return (InspectionIssue.objects.visible_to(user)
-                    .filter(round__office=office, round__fiscal_year=fiscal_year, state=state)
-                    .select_related("round", "responsible"))
+            issues = InspectionIssue.objects.visible_to(user).filter(round__office=office, state=state)
+            if fiscal_year is not None:  # None: every year's
+                issues = issues.filter(round__fiscal_year=fiscal_year)
+            return issues.select_related("round__fiscal_year", "responsible")
 
         def results(user, *, office, fiscal_year, state):
-            return (MonitoringResult.objects.visible_to(user)
-                    .filter(round__fiscal_year=fiscal_year, round__fiscal_year__office=office, state=state)
-                    .select_related("round", "indicator", "responsible"))
+            results = MonitoringResult.objects.visible_to(user).filter(round__fiscal_year__office=office, state=state)
+            if fiscal_year is not None:  # None: every year's
+                results = results.filter(round__fiscal_year=fiscal_year)
+            return results.select_related("round__fiscal_year", "indicator", "responsible")
 
         # Inspection reports and indicator results wait in the forms' review and approval queues.
         queues.register("issues", issues)

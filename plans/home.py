@@ -1,4 +1,5 @@
-"""The home page: the office's current fiscal year, its next due date, and what each of the user's roles does."""
+"""The home page: what waits for the user (whatever fiscal year it belongs to), the office's current fiscal
+year and its next due date, and what each of the user's roles does."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -7,6 +8,7 @@ from django.utils import timezone
 from accounts.offices import current_office, switchable_offices
 from accounts.views import role_cards
 
+from . import pending
 from .lib.fiscal import fiscal_year_of
 from .models import FiscalYear
 
@@ -27,6 +29,7 @@ def home(request):
         "next_due": next_due,
         "today": today,
         "cards": cards,
+        "pending": pending.for_user(user, office=office, today=today) if office is not None else [],
         "offices": switchable_offices(user),
         "groups": user.work_groups.all(),
     })

@@ -13,3 +13,9 @@ class ProjectsConfig(AppConfig):
 
         register_source(FORMS_SOURCE)
         register_digest_section(FORMS_DIGEST)
+
+        from plans import pending
+
+        from . import pending as forms_pending
+
+        pending.register("forms", forms_pending.items)

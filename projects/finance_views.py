@@ -70,6 +70,20 @@ def _rows(office, fy, quarter, group_id):
     return rows
 
 
+def _by_group(rows) -> list[dict]:
+    """Per group, in page order: its projects, how many have this quarter's amount recorded, and its sums."""
+    groups: dict[int, dict] = {}
+    for row in rows:
+        project = row["project"]
+        entry = groups.setdefault(project.group_id, {"group": project.group, "projects": 0, "recorded": 0,
+                                                     "this_quarter": Decimal("0"), "cumulative": Decimal("0")})
+        entry["projects"] += 1
+        entry["recorded"] += row["amount"] is not None
+        entry["this_quarter"] += row["amount"] or Decimal("0")
+        entry["cumulative"] += row["cumulative"]
+    return list(groups.values())
+
+
 def _totals(rows, fy, quarter):
     budget = sum((r["project"].total_budget for r in rows), Decimal("0"))
     cumulative = sum((r["cumulative"] for r in rows), Decimal("0"))
@@ -108,7 +122,10 @@ def disbursements(request):
         if errors is None:
             return redirect(f"{request.path}?fy={fy.year}&q={quarter.number}" + (f"&group={group_id}" if group_id
                                                                                    else ""))
-    rows = _rows(office, fy, quarter, group_id)
+    rows = _rows(office, fy, quarter, None)
+    by_group = _by_group(rows)
+    if group_id:  # one group's rows, saved on their own
+        rows = [row for row in rows if row["project"].group_id == group_id]
     if errors:
         for row in rows:
             key = f"amount-{row['project'].pk}"
@@ -117,6 +134,8 @@ def disbursements(request):
     return render(request, "projects/disbursements.html", {
         "fy": fy, "quarters": quarters, "quarter": quarter, "rows": rows, "totals": _totals(rows, fy, quarter),
         "groups": WorkGroup.objects.filter(office=office, is_active=True), "group_id": group_id,
+        "by_group": by_group, "all_recorded": sum(g["recorded"] for g in by_group),
+        "all_projects": sum(g["projects"] for g in by_group),
         "can_enter": _may_enter(request.user, office), "has_errors": bool(errors),
     }, status=400 if errors else 200)
 

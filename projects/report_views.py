@@ -28,7 +28,8 @@ from reviews.machine import status_for
 
 from . import workflow
 from . import history
-from .models import Disbursement, Project, QuarterlyReport, ReportEvidence
+from . import pending
+from .models import Disbursement, Project, QuarterlyReport, ReportEvent, ReportEvidence
 from .report_forms import ExceptionForm, ProgressForm, ReviewForm
 
 State = QuarterlyReport.State
@@ -58,10 +59,15 @@ def get_report_for_user(request, pk: int, number: int) -> QuarterlyReport:
 @login_required
 @require_GET
 def my_forms(request):
-    """The forms the user fills: their projects × the quarters whose window has opened."""
+    """The forms the user fills: first those returned to them (whatever fiscal year), then their projects × the
+    quarters whose window has opened."""
     fy = _fiscal_year(request)
     today = timezone.localdate()
-    rows = []
+    returned = list(pending.returned_forms(request.user))
+    # A returned form was sent (its timeliness is stamped): it waits for changes, it is not overdue.
+    rows = [{"project": r.project, "quarter": r.quarter, "report": r, "state": r.state, "overdue": False}
+            for r in returned]
+    seen = {r.pk for r in returned}
     if fy is not None:
         quarters = [q for q in fy.quarters.select_related("fiscal_year") if q.window_opens() <= today]
         projects = list(Project.objects.editable_by(request.user).filter(fiscal_year=fy)
@@ -71,6 +77,8 @@ def my_forms(request):
         for quarter in reversed(quarters):
             for project in projects:
                 report = reports.get((project.pk, quarter.pk))
+                if report is not None and report.pk in seen:
+                    continue
                 rows.append({"project": project, "quarter": quarter, "report": report,
                              "state": report.state if report else State.DRAFT,
                              "overdue": (report is None or report.owner_may_edit) and quarter.due_date < today})
@@ -103,6 +111,9 @@ def _form_context(request, report, form=None, review=None, exception_form=None):
             indicators={line.target_id: line.target.indicator.code for line in result_lines},
             revisions=history.outside_changes(report.pk)) if report.pk and sees_history(request.user) else [],
         "show_history": sees_history(request.user),
+        # Shown to people: how many times the content was saved; ``version`` (bumped by every move) stays hidden.
+        "content_saves": report.events.filter(action__in=[ReportEvent.Action.SAVED, ReportEvent.Action.EDITED])
+        .count() if report.pk else 0,
         "evidence": form.evidence_items,
         "max_file_mb": evidence_files.megabytes(settings.TIDTAM_EVIDENCE_MAX_FILE_BYTES),
         "cumulative": workflow.cumulative_spent(report),
@@ -231,14 +242,17 @@ def _grant_exception(request, report):
 
 
 def _queue(request, *, state, title, bulk_action, allowed):
-    fy = _fiscal_year(request)
     if not allowed(request.user):
         raise PermissionDenied(_("This queue is for the planning group and the director."))
+    # What waits is listed whatever fiscal year it belongs to (labelled by year), unless a year is asked for.
+    fy = _fiscal_year(request) if request.GET.get("fy") else None
     office = current_office(request)
     reports = (QuarterlyReport.objects.visible_to(request.user)
-               .filter(project__office=office, project__fiscal_year=fy)
-               .select_related("project__group", "quarter", "submitted_by")
-               .order_by("quarter__number", "project__code"))
+               .filter(project__office=office)
+               .select_related("project__group", "quarter__fiscal_year", "submitted_by")
+               .order_by("quarter__fiscal_year__year", "quarter__number", "project__code"))
+    if fy is not None:
+        reports = reports.filter(project__fiscal_year=fy)
     number = request.GET.get("q")
     if number in ("1", "2", "3", "4"):
         reports = reports.filter(quarter__number=int(number))

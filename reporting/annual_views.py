@@ -8,7 +8,9 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
@@ -105,7 +107,17 @@ def annual_generate(request):
             office=office, fiscal_year=fy, audience=form.cleaned_data["audience"],
             basis=form.cleaned_data["basis"], thai_digits=form.cleaned_data["thai_digits"], created_by=request.user)
         _queue(report.pk)
-    messages.success(request, _("The draft is being generated; this page shows its progress."))
+    # With eager tasks (the embedded default) the build has run by now: say what really happened.
+    report.refresh_from_db()
+    if report.state == State.DRAFT:
+        messages.success(request, ngettext("The draft is ready: %(pages)s page, built in %(seconds)s s.",
+                                           "The draft is ready: %(pages)s pages, built in %(seconds)s s.",
+                                           report.pages or 0)
+                         % {"pages": report.pages, "seconds": floatformat(report.build_seconds or 0, 1)})
+    elif report.state == State.FAILED:
+        messages.error(request, _("Generation failed."))
+    else:
+        messages.success(request, _("The draft is being generated; this page shows its progress."))
     return redirect("reporting:annual_detail", pk=report.pk)
 
 

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self):
+        from plans import pending
+
+        from . import pending as editions_pending
+
+        pending.register("editions", editions_pending.items)

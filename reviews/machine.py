@@ -81,9 +81,9 @@ def lock(model, pk: int, expected_version, *, related=()):
     expected_version = parse_version(expected_version)
     item = model.objects.select_for_update().select_related(*related).get(pk=pk)
     if item.version != expected_version:
-        raise ConflictError(_("Someone else changed this while you had it open (now at version %(now)s, "
-                              "you had %(yours)s). Nothing was saved; reload the page to see their changes.")
-                            % {"now": item.version, "yours": expected_version})
+        # The version counts every move, not edits: people are not shown its number.
+        raise ConflictError(_("Someone else changed this while you had it open. Nothing was saved; reload the "
+                              "page to see their changes."))
     return item
 
 

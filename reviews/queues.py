@@ -2,7 +2,7 @@
 ``AppConfig.ready()``, so the forms' queue page lists them without importing the apps that own them.
 
 A source is ``items(user, *, office, fiscal_year, state)`` returning the visible records of that office and
-year in ``state`` (``"submitted"`` waits for verification, ``"verified"`` for approval).
+year (every year when ``fiscal_year`` is None) in ``state`` (``"submitted"`` waits for verification, ``"verified"`` for approval).
 """
 
 from collections.abc import Callable
