@@ -18,7 +18,7 @@ ROLES = ["planning", "owner", "head", "finance", "director", "committee", "admin
 def demo(transactional_db):
     from io import StringIO
 
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--today", "2026-12-03", stdout=StringIO())
 
 
 def test_login_page_renders_thai_in_sarabun(page, live_server, screenshot, demo):
