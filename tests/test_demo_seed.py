@@ -1,7 +1,7 @@
 """seed_demo builds the demo relative to "today": a live fiscal year where every role has work waiting, and a
 closed previous year with an approved annual edition. ``--today`` pins the date for the seed only."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
-from inspections.models import FollowUpAction, InspectionRound, MonitoringRound
+from inspections.models import ActionEvent, FollowUpAction, InspectionRound, MonitoringRound
 from plans.lib.fiscal import fiscal_year_of
 from plans.models import FiscalYear, Quarter
 from projects import workflow
@@ -47,8 +47,9 @@ def _owner_may_submit(user, today) -> bool:
     return False
 
 
-def _end_of(day) -> datetime:
-    return datetime.combine(day, time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
+def _now_on(day) -> datetime:
+    """The seed's "now": the pinned day at the real time of day."""
+    return datetime.combine(day, timezone.localtime().time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 @pytest.mark.django_db
@@ -71,10 +72,12 @@ def test_every_role_has_live_work_in_the_fiscal_year_of_today(today):
     # Every state in the live year; the live quarter has projects not started yet.
     assert set(live.values_list("state", flat=True)) == set(State.values)
     # Nothing is dated after today; staged history e-mailed nobody.
-    assert not ReportEvent.objects.filter(at__gt=_end_of(day)).exists()
-    assert not QuarterlyReport.objects.filter(submitted_at__gt=_end_of(day)).exists()
-    assert not QuarterlyReport.objects.filter(approved_at__gt=_end_of(day)).exists()
-    assert not AnnualReport.objects.filter(decided_at__gt=_end_of(day)).exists()
+    assert not ReportEvent.objects.filter(at__gt=_now_on(day)).exists()
+    assert not QuarterlyReport.objects.filter(submitted_at__gt=_now_on(day)).exists()
+    assert not QuarterlyReport.objects.filter(approved_at__gt=_now_on(day)).exists()
+    assert not AnnualReport.objects.filter(decided_at__gt=_now_on(day)).exists()
+    assert not QuarterlyReport.objects.filter(created_at__gt=_now_on(day)).exists()
+    assert not ActionEvent.objects.filter(at__gt=_now_on(day)).exists()
     assert not Message.objects.exists()
     # A running inspection round (actions in every state, some overdue) and an open monitoring round.
     actions = FollowUpAction.objects.filter(recommendation__issue__round__fiscal_year__year=year,
@@ -87,6 +90,21 @@ def test_every_role_has_live_work_in_the_fiscal_year_of_today(today):
     assert QuarterlyReport.objects.filter(project__office__code="SPPTAK2", quarter__fiscal_year__year=year).exists()
     # The seed's "today" was the seed's only: the app keeps the real clock.
     assert abs(timezone.now() - datetime.now(tz=ZoneInfo("UTC"))) < timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_on_the_first_day_of_the_year_the_forms_are_open_and_nothing_is_dated_after_now():
+    seed("2026-10-01")
+    day = date(2026, 10, 1)
+    assert _owner_may_submit(_user("owner"), day)
+    live = QuarterlyReport.objects.filter(project__office__code="SPM12", quarter__fiscal_year__year=2570)
+    assert live.filter(state=State.SUBMITTED).exists() and live.filter(state=State.VERIFIED).exists()
+    now = _now_on(day)
+    assert not ReportEvent.objects.filter(at__gt=now).exists()
+    assert not QuarterlyReport.objects.filter(submitted_at__gt=now).exists()
+    assert not QuarterlyReport.objects.filter(created_at__gt=now).exists()
+    assert not ActionEvent.objects.filter(at__gt=now).exists()
+    assert not AnnualReport.objects.filter(decided_at__gt=now).exists()
 
 
 @pytest.mark.django_db
