@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run TODAY=2027-01-12` seeds the demo as of that date (default: today).
+TODAY ?=
 
 .PHONY: run test install migrate seed lint messages clean
 
@@ -19,8 +21,11 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The seed's "log in at" line and the links in e-mails use the address the server runs on.
+run seed: export SITE_URL ?= http://$(HOST):$(PORT)
+
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo $(if $(TODAY),--today $(TODAY))
 
 run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -1,10 +1,11 @@
 """Demo inspection round: issues with reports in several states, recommendations, actions in every state."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from accounts import democlock
 from accounts.models import Role, User, WorkGroup
 from reviews import evidence
 from projects.demo_reports import Actors
@@ -16,21 +17,23 @@ from .models import InspectionIssue, InspectionRound, Recommendation
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >>"
        b" endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
+# code, title, group, report state (live round), recommendations [(text, decision, [(action, state, due)])];
+# ``due`` is days from today in the live round. In a closed year every report is approved and every action closed.
 ISSUES = [
-    # code, title, group, report state, recommendations [(text, decision, [(action, state, due)])]
     ("1", "การลดความเหลื่อมล้ำทางการศึกษา: การติดตามเด็กตกหล่นและเด็กออกกลางคัน", "PROMO", "approved", [
         ("ควรจัดทำฐานข้อมูลนักเรียนกลุ่มเสี่ยงรายบุคคลและติดตามทุกภาคเรียน", "เห็นชอบ มอบกลุ่มส่งเสริมการจัดการศึกษา", [
-            ("จัดทำฐานข้อมูลนักเรียนกลุ่มเสี่ยงรายบุคคล", "closed", date(2026, 4, 30)),
-            ("ติดตามเยี่ยมบ้านนักเรียนกลุ่มเสี่ยงภาคเรียนที่ 2", "done", date(2026, 6, 30)),
+            ("จัดทำฐานข้อมูลนักเรียนกลุ่มเสี่ยงรายบุคคล", "closed", -20),
+            ("ติดตามเยี่ยมบ้านนักเรียนกลุ่มเสี่ยงภาคเรียนที่ 2", "done", 10),
         ]),
         ("ควรประสานองค์กรปกครองส่วนท้องถิ่นในการช่วยเหลือนักเรียนยากจน", "เห็นชอบ", [
-            ("จัดประชุมเครือข่าย อปท. เพื่อวางแผนช่วยเหลือ", "returned", date(2026, 5, 15)),
+            ("จัดประชุมเครือข่าย อปท. เพื่อวางแผนช่วยเหลือ", "returned", -3),
         ]),
     ]),
     ("2", "การพัฒนาคุณภาพการจัดการเรียนรู้: การอ่านออกเขียนได้ของนักเรียนชั้น ป.1", "SUP", "submitted", [
         ("ควรนิเทศติดตามครูผู้สอนภาษาไทยชั้น ป.1 อย่างต่อเนื่อง", "เห็นชอบ มอบกลุ่มนิเทศฯ", [
-            ("นิเทศติดตามครูภาษาไทย ป.1 ทุกโรงเรียน", "in_progress", date(2026, 3, 31)),
-            ("จัดทำสื่อเสริมการอ่านสำหรับนักเรียนที่อ่านไม่คล่อง", "open", date(2026, 9, 30)),
+            ("นิเทศติดตามครูภาษาไทย ป.1 ทุกโรงเรียน", "in_progress", -7),
+            ("จัดทำสื่อเสริมการอ่านสำหรับนักเรียนที่อ่านไม่คล่อง", "open", 45),
+            ("สรุปผลการประเมินการอ่านออกเขียนได้ภาคเรียนที่ 1", "open", -2),
         ]),
     ]),
     ("3", "การบริหารจัดการงบประมาณและการเบิกจ่าย", "FIN", "draft", [
@@ -39,10 +42,13 @@ ISSUES = [
 ]
 
 
-def seed(fy) -> int:
+def seed(fy, *, closed: bool = False) -> int:
+    """An OBEC inspection round for ``fy`` (all closed when ``closed``; running otherwise, with an open
+    monitoring round), staged on the seed's clock without e-mailing anyone."""
     with outbox.muted():
-        created = _seed(fy)
-        _seed_monitoring(fy)
+        created = _seed(fy, closed=closed)
+        if not closed:
+            _seed_monitoring(fy)
         return created
 
 
@@ -72,8 +78,9 @@ def _seed_monitoring(fy) -> None:
         Assignment.objects.get_or_create(fiscal_year=fy, indicator=indicator, defaults={
             "responsible": person, "group": indicator.owner_group or person.work_groups.first(),
             "assigned_by": actors.planning})
+    today = democlock.current().today
     monitoring_round = workflow.open_monitoring_round(fy, by=actors.planning, title="ติดตามนโยบาย สพฐ. รอบ 6 เดือน",
-                                                      due_date=date(2026, 4, 10))
+                                                      due_date=today + timedelta(days=14))
     plan = ["approved", "approved", "submitted", "returned", "draft", "draft"]
     for result, state in zip(monitoring_round.results.select_related("indicator").order_by("indicator__order"), plan):
         if state == "draft":
@@ -92,43 +99,71 @@ def _seed_monitoring(fy) -> None:
             workflow.move_result(result.pk, "approve", by=actors.director, expected_version=result.version)
 
 
+def _round_dates(fy, closed: bool) -> tuple[date, date]:
+    """When the inspectors came: mid-year in a closed year; some weeks ago (inside the year) in the live one."""
+    if closed:
+        start = fy.start + timedelta(days=130)
+    else:
+        today = democlock.current().today
+        start = max(fy.start + timedelta(days=14), today - timedelta(days=60))
+        start = min(start, today - timedelta(days=14))
+    return start, start + timedelta(days=2)
+
+
 @transaction.atomic
-def _seed(fy) -> int:
+def _seed(fy, *, closed: bool = False) -> int:
     """One OBEC inspection round for ``fy``; idempotent (nothing is written if the round exists)."""
     if InspectionRound.objects.filter(fiscal_year=fy, number=1, body="obec").exists():
         return 0
+    clock = democlock.current()
     actors = Actors.of(fy.office)
-    inspection_round = InspectionRound.objects.create(
-        fiscal_year=fy, body="obec", number=1, title=f"การตรวจราชการ สพฐ. รอบที่ 1 ปีงบประมาณ {fy.year}",
-        start_date=date(2026, 2, 10), end_date=date(2026, 2, 12), created_by=actors.planning,
-        inspectors="ดร.สมศักดิ์ ตรวจการ ผู้ตรวจราชการ สพฐ.\nนางสาววิภาวรรณ ใจเที่ยง ศึกษานิเทศก์ สพฐ.")
+    start, end = _round_dates(fy, closed)
+    with clock.at(start):
+        inspection_round = InspectionRound.objects.create(
+            fiscal_year=fy, body="obec", number=1, title=f"การตรวจราชการ สพฐ. รอบที่ 1 ปีงบประมาณ {fy.year}",
+            start_date=start, end_date=end, created_by=actors.planning,
+            inspectors="ดร.สมศักดิ์ ตรวจการ ผู้ตรวจราชการ สพฐ.\nนางสาววิภาวรรณ ใจเที่ยง ศึกษานิเทศก์ สพฐ.")
     created = 0
     for code, title, group_code, report_state, recommendations in ISSUES:
+        report_state = "approved" if closed else report_state
         group = WorkGroup.objects.get(office=fy.office, code=group_code)
         responsible = (User.objects.filter(office=fy.office, work_groups=group, role_assignments__role=Role.OWNER)
                        .order_by("pk").first() or actors.planning)
-        issue = InspectionIssue.objects.create(round=inspection_round, code=code, title=title, group=group,
-                                               responsible=responsible)
-        issue.projects.set(fy.projects.filter(group=group).order_by("code")[:2])
+        with clock.at(end + timedelta(days=1)):
+            issue = InspectionIssue.objects.create(round=inspection_round, code=code, title=title, group=group,
+                                                   responsible=responsible)
+            issue.projects.set(fy.projects.filter(group=group).order_by("code")[:2])
         if report_state != "draft":
-            issue = workflow.save_report(
-                issue.pk, by=responsible, expected_version=issue.version,
-                text=f"สำนักงานเขตพื้นที่การศึกษาดำเนินการตามประเด็น {title} ครบทุกโรงเรียนในสังกัด "
-                     "มีผลการดำเนินงานตามตัวชี้วัดที่กำหนด", files=_pdf("รายงานผลการดำเนินงาน.pdf"))
-            issue = workflow.move_issue(issue.pk, "submit", by=responsible, expected_version=issue.version)
+            with clock.at(end + timedelta(days=5)):
+                issue = workflow.save_report(
+                    issue.pk, by=responsible, expected_version=issue.version,
+                    text=f"สำนักงานเขตพื้นที่การศึกษาดำเนินการตามประเด็น {title} ครบทุกโรงเรียนในสังกัด "
+                         "มีผลการดำเนินงานตามตัวชี้วัดที่กำหนด", files=_pdf("รายงานผลการดำเนินงาน.pdf"))
+                issue = workflow.move_issue(issue.pk, "submit", by=responsible, expected_version=issue.version)
             if report_state == "approved":
-                issue = workflow.move_issue(issue.pk, "verify", by=actors.planning, expected_version=issue.version)
-                workflow.move_issue(issue.pk, "approve", by=actors.director, expected_version=issue.version)
+                with clock.at(end + timedelta(days=8)):
+                    issue = workflow.move_issue(issue.pk, "verify", by=actors.planning, expected_version=issue.version)
+                with clock.at(end + timedelta(days=10)):
+                    workflow.move_issue(issue.pk, "approve", by=actors.director, expected_version=issue.version)
         for number, (text, decision, actions) in enumerate(recommendations, start=1):
-            recommendation = Recommendation.objects.create(
-                issue=issue, number=number, text=text, created_by=actors.planning,
-                analysis="สอดคล้องกับกลยุทธ์ของสำนักงาน ดำเนินการได้ภายในปีงบประมาณ")
+            with clock.at(end + timedelta(days=3)):
+                recommendation = Recommendation.objects.create(
+                    issue=issue, number=number, text=text, created_by=actors.planning,
+                    analysis="สอดคล้องกับกลยุทธ์ของสำนักงาน ดำเนินการได้ภายในปีงบประมาณ")
+            decision = decision or ("เห็นชอบ" if closed else "")
             if decision:
-                workflow.decide(recommendation.pk, by=actors.director, decision=decision)
-            for action_title, state, due in actions:
-                action = workflow.assign_action(recommendation.pk, by=actors.planning, title=action_title,
-                                                group=group, owner=responsible, due_date=due)
-                _play(action, state, responsible, actors)
+                with clock.at(end + timedelta(days=6)):
+                    workflow.decide(recommendation.pk, by=actors.director, decision=decision)
+            for n, (action_title, state, due) in enumerate(actions):
+                if closed:
+                    state, due_date = "closed", end + timedelta(days=45 + 30 * (n + number))
+                else:
+                    due_date = max(clock.today + timedelta(days=due), end + timedelta(days=14))
+                with clock.at(end + timedelta(days=7)):
+                    action = workflow.assign_action(recommendation.pk, by=actors.planning, title=action_title,
+                                                    group=group, owner=responsible, due_date=due_date)
+                worked = max(due_date - timedelta(days=10), end + timedelta(days=9))
+                _play(action, state, responsible, actors, clock, worked)
                 created += 1
     return created
 
@@ -137,16 +172,20 @@ def _pdf(name):
     return evidence.check_uploads([SimpleUploadedFile(name, PDF, content_type="application/pdf")])
 
 
-def _play(action, state, owner, actors):
+def _play(action, state, owner, actors, clock, worked: date):
+    """Take an action to ``state``: a follow-up on ``worked``, done a few days later, then planning's decision."""
     if state == "open":
         return
-    action = workflow.follow_up(action.pk, by=owner, expected_version=action.version,
-                                text="ดำเนินการแล้วร้อยละ 60 ตามแผน", files=_pdf("ภาพกิจกรรม.pdf"))
+    with clock.at(worked):
+        action = workflow.follow_up(action.pk, by=owner, expected_version=action.version,
+                                    text="ดำเนินการแล้วร้อยละ 60 ตามแผน", files=_pdf("ภาพกิจกรรม.pdf"))
     if state == "in_progress":
         return
-    action = workflow.move_action(action.pk, "done", by=owner, expected_version=action.version)
-    if state == "returned":
-        workflow.move_action(action.pk, "return", by=actors.planning, expected_version=action.version,
-                             reason="ขอรายงานการประชุมและรายชื่อผู้เข้าร่วม")
-    elif state == "closed":
-        workflow.move_action(action.pk, "close", by=actors.planning, expected_version=action.version)
+    with clock.at(worked + timedelta(days=4)):
+        action = workflow.move_action(action.pk, "done", by=owner, expected_version=action.version)
+    with clock.at(worked + timedelta(days=6)):
+        if state == "returned":
+            workflow.move_action(action.pk, "return", by=actors.planning, expected_version=action.version,
+                                 reason="ขอรายงานการประชุมและรายชื่อผู้เข้าร่วม")
+        elif state == "closed":
+            workflow.move_action(action.pk, "close", by=actors.planning, expected_version=action.version)

@@ -1,4 +1,9 @@
-"""Demo fiscal years and the FY 2562 monitoring calendar of สพม. เขต ๑๒ (seeds/000_…txt)."""
+"""Demo fiscal years and the FY 2562 monitoring calendar of สพม. เขต ๑๒ (seeds/000_…txt).
+
+The demo lives in the fiscal year of "today" (``seed_demo --today`` pins it); the year before is a closed year.
+"""
+
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,13 +52,31 @@ def seed_calendar(fy, rows) -> None:
         )
 
 
+def live_quarter(fy, today: date):
+    """The quarter whose forms owners are filling on ``today``: the latest whose window includes it.
+
+    When no window is open (between one window's close and the next quarter's end), the office opens the
+    current quarter's forms early — a week before ``today``, not before the quarter starts — by setting the
+    year's ``window_opens_days_before_end``, as an office does when it wants Q1 forms in early.
+    """
+    quarters = list(fy.quarters.select_related("fiscal_year").order_by("number"))
+    open_now = [q for q in quarters if q.accepts_reports_on(today)]
+    if open_now:
+        return open_now[-1]
+    current = next(q for q in quarters if q.start_date <= today <= q.end_date)
+    opens = max(current.start_date, today - timedelta(days=7))
+    fy.window_opens_days_before_end = (current.end_date - opens).days
+    fy.save(update_fields=["window_opens_days_before_end"])
+    return current
+
+
 @transaction.atomic
-def seed(offices) -> dict:
+def seed(offices, today: date | None = None) -> dict:
+    """FY 2562 (the calendar of the source document), the previous year and the live year of ``today``."""
     years = {}
-    # FY 2562 (the calendar of the source document), FY 2569 (the demo year) and the current year.
-    current = fiscal_year_of(timezone.localdate())
+    current = fiscal_year_of(today or timezone.localdate())
     for office in offices:
-        for year in sorted({2562, 2569, current}):
+        for year in sorted({2562, current - 1, current}):
             years[(office.code, year)], _ = services.get_or_create_fiscal_year(office, year)
             seed_calendar(years[(office.code, year)], CALENDAR_2562 if year == 2562 else CALENDAR_2569)
     return years

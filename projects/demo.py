@@ -1,4 +1,4 @@
-"""Demo FY 2569 plan: a policy tree, indicators and about forty projects across groups and sources."""
+"""Demo plan of a fiscal year: a policy tree, indicators and about forty projects across groups and sources."""
 
 import random
 from datetime import date
@@ -53,7 +53,7 @@ PROJECTS = [
     ("ติดตามเด็กตกหล่นและเด็กออกกลางคัน (Zero Dropout)", "PROMO", "policy", "S2", ["KPI03", "KPI04"]),
     ("ทุนการศึกษาสำหรับนักเรียนยากจนพิเศษ", "PROMO", "agency", "S2", ["KPI03"]),
     ("จัดการศึกษาเรียนรวมสำหรับนักเรียนพิการ", "PROMO", "plan", "S2", []),
-    ("รับนักเรียนปีการศึกษา 2569", "PLAN", "plan", "S2", ["KPI04"]),
+    ("รับนักเรียนปีการศึกษา {year}", "PLAN", "plan", "S2", ["KPI04"]),
     ("นิเทศ ติดตามการจัดการเรียนรู้ฐานสมรรถนะ", "SUP", "plan", "S3", ["KPI05"]),
     ("ยกระดับการอ่านออกเขียนได้ชั้นประถมศึกษาปีที่ 1", "SUP", "policy", "S3", ["KPI05"]),
     ("พัฒนาคุณภาพผลสัมฤทธิ์ทางการเรียน O-NET", "SUP", "plan", "S3", ["KPI06"]),
@@ -73,7 +73,7 @@ PROJECTS = [
     ("พัฒนาระบบสารสนเทศเพื่อการบริหาร (DMC/Data Center)", "DIST", "plan", "S5", ["KPI08"]),
     ("ส่งเสริมการใช้เทคโนโลยีดิจิทัลเพื่อการเรียนรู้ (DLTV)", "DIST", "policy", "S5", ["KPI08"]),
     ("พัฒนาเครือข่ายอินเทอร์เน็ตในสถานศึกษา", "DIST", "agency", "S5", []),
-    ("จัดทำแผนปฏิบัติการประจำปีงบประมาณ 2569", "PLAN", "plan", "S5", []),
+    ("จัดทำแผนปฏิบัติการประจำปีงบประมาณ {year}", "PLAN", "plan", "S5", []),
     ("ติดตาม ประเมินผล และรายงานผลการดำเนินงาน", "PLAN", "plan", "S5", ["KPI08", "KPI09"]),
     ("จัดตั้งงบประมาณและวิเคราะห์ต้นทุนต่อหน่วย", "PLAN", "plan", "S5", []),
     ("บริหารจัดการสถานศึกษาขนาดเล็ก (ควบรวม)", "PLAN", "policy", "S5", []),
@@ -114,8 +114,8 @@ def seed_plan_tree(fy) -> dict:
 
 
 @transaction.atomic
-def seed(fy, *, owners_by_group: dict[str, list[User]] | None = None) -> list[Project]:
-    """Create the FY 2569 demo plan for ``fy`` (idempotent: keyed by codes)."""
+def seed(fy, *, owners_by_group: dict[str, list[User]] | None = None, first: int | None = None) -> list[Project]:
+    """Create the demo plan for ``fy`` (idempotent: keyed by codes); only the ``first`` projects when given."""
     rng = random.Random(fy.year)
     tree = seed_plan_tree(fy)
     plan = plan_services.ensure_action_plan(fy)
@@ -123,7 +123,8 @@ def seed(fy, *, owners_by_group: dict[str, list[User]] | None = None) -> list[Pr
     owners_by_group = owners_by_group or {}
     fallback_owners = list(User.objects.filter(office=fy.office, role_assignments__role=Role.OWNER))
     projects = []
-    for number, (name, group, source, strategy, kpis) in enumerate(PROJECTS, start=1):
+    for number, (name, group, source, strategy, kpis) in enumerate(PROJECTS[:first], start=1):
+        name = name.format(year=fy.year)
         budget = Decimal(rng.randrange(20, 600) * 1000)
         office_share = Decimal(rng.choice([0, 0, 5000, 10000, 20000]))
         project, _ = Project.objects.update_or_create(

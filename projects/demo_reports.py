@@ -1,4 +1,10 @@
-"""Demo quarterly progress forms for FY 2569: every workflow state, on time and late, with finance figures."""
+"""Demo quarterly progress forms, dated relative to the seed's "today": every workflow state, on time and late,
+with finance figures.
+
+The live year's quarters that ended before the live quarter have forms in every state; the live quarter (its
+window includes today) has forms in several states dated between its window's opening and today, so owners,
+planning, the director and finance all have work waiting; the previous year is complete (approved, a few late).
+"""
 
 import random
 from collections import Counter
@@ -11,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from accounts import democlock
 from accounts.models import Role, User
 from reminders import outbox
 
@@ -36,8 +43,9 @@ Q1_PLAN = [
     (State.APPROVED, True, 1),
 ]
 
-# Q2 forms for the first few projects approved in Q1.
-Q2_PLAN = [(State.APPROVED, False), (State.SUBMITTED, False), (State.SUBMITTED, True)]
+# The live quarter, dealt round the projects in group order so that every group sees each state.
+LIVE_CYCLE = [State.DRAFT, State.SUBMITTED, MISSING, State.VERIFIED, State.RETURNED, State.APPROVED,
+              State.SUBMITTED, MISSING]
 
 ACTIVITY_TEXT = {
     "ประชุมชี้แจงแนวทางการดำเนินงาน": "ประชุมชี้แจงผู้บริหารสถานศึกษาและครูผู้รับผิดชอบ {people} คน "
@@ -107,8 +115,9 @@ class Actors:
 
 
 def _at(day, rng) -> datetime:
+    """A working-hours moment on ``day``, never after the seed's "now"."""
     moment = time(rng.randint(8, 16), rng.choice((0, 5, 12, 20, 30, 37, 45, 52)))
-    return datetime.combine(day, moment, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return democlock.current().cap(datetime.combine(day, moment, tzinfo=ZoneInfo(settings.TIME_ZONE)))
 
 
 def _later(when: datetime, rng, most: int = 3) -> datetime:
@@ -117,6 +126,14 @@ def _later(when: datetime, rng, most: int = 3) -> datetime:
 
 
 def _submit_time(quarter, late: bool, rng) -> datetime:
+    today = democlock.current().today
+    if quarter.window_closes() >= today:  # the live quarter: between its window's opening and a few days ago
+        opens = quarter.window_opens()
+        if late and today > quarter.due_date + timedelta(days=1):
+            first, last = quarter.due_date + timedelta(days=1), today - timedelta(days=1)
+        else:
+            first, last = opens, max(opens, min(quarter.due_date, today - timedelta(days=3)))
+        return _at(first + timedelta(days=rng.randint(0, (last - first).days)), rng)
     if late:
         last = min(quarter.due_date + timedelta(days=12), quarter.window_closes() - timedelta(days=8))
         return _at(quarter.due_date + timedelta(days=rng.randint(1, max(1, (last - quarter.due_date).days))), rng)
@@ -192,7 +209,8 @@ def _play(project, quarter, state, late, rng, actors) -> QuarterlyReport:
     owner = project.owners.order_by("pk").first()
     report = workflow.get_or_create_report(project, quarter)
     submitted = _submit_time(quarter, late, rng)
-    started = _at(submitted.date() - timedelta(days=rng.randint(1, 4)), rng)
+    started = _at(max(submitted.date() - timedelta(days=rng.randint(1, 4)), quarter.window_opens()), rng)
+    started = min(started, submitted - timedelta(minutes=30))
     dates = {"created_at": started}
     report = _save(report, owner, rng, started, complete=state != State.DRAFT)
     if state != State.DRAFT:
@@ -205,6 +223,7 @@ def _play(project, quarter, state, late, rng, actors) -> QuarterlyReport:
 
 
 def _submit(report, owner, when: datetime) -> QuarterlyReport:
+    when = democlock.current().cap(when)
     report = workflow.submit(report.pk, by=owner, expected_version=report.version, now=when)
     _stamp(report, when)
     return report
@@ -220,7 +239,7 @@ def _review(report, owner, state, late, when, rng, actors, dates) -> QuarterlyRe
         when = _later(when, rng, 1)
         report = _save(report, owner, rng, when, note=FIX_NOTE)
         report = _submit(report, owner, when + timedelta(minutes=rng.randint(20, 90)))
-    if state == State.RETURNED and not late:
+    if state == State.RETURNED and (not late or actors.director is None):
         when = _later(when, rng)
         report = workflow.return_report(report.pk, by=actors.planning, expected_version=report.version,
                                         reason=rng.choice(RETURN_REASONS))
@@ -257,38 +276,59 @@ def _disburse(report, quarter, rng, actors) -> None:
     _stamp(report, _later(max(last, quarter.due_at() + timedelta(days=7)), rng, 8))
 
 
-def seed(fy) -> Counter:
-    """Replay the past quarter's work without e-mailing anyone about it."""
+def seed(fy, *, closed: bool = False) -> Counter:
+    """Replay the year's work up to the seed's "today" without e-mailing anyone about it.
+
+    ``closed``: a finished year (every quarter's forms approved, a few late). Otherwise the live year: the
+    quarters ended before the live quarter in every state, the live quarter in several states.
+    """
     with outbox.muted():
-        return _seed(fy)
+        return _seed(fy, closed=closed)
+
+
+def live_quarter(fy):
+    """The latest quarter of ``fy`` whose window includes the seed's today (None if none does)."""
+    today = democlock.current().today
+    quarters = [q for q in fy.quarters.select_related("fiscal_year").order_by("number")
+                if q.accepts_reports_on(today)]
+    return quarters[-1] if quarters else None
 
 
 @transaction.atomic
-def _seed(fy) -> Counter:
-    """Give ``fy``'s projects Q1 forms in every state (some missing) and a few Q2 forms; idempotent.
+def _seed(fy, *, closed: bool) -> Counter:
+    """Forms for ``fy``'s projects, quarter by quarter; a quarter that has forms already is left alone.
 
-    Nothing is written if a Q1 form of the year is already past draft. Returns the Q1 count per state.
+    Returns the count per state (MISSING for a project without a form) over the quarters written.
     """
-    q1, q2 = fy.quarters.get(number=1), fy.quarters.get(number=2)
-    if QuarterlyReport.objects.filter(quarter=q1).exclude(state=State.DRAFT).exists():
-        return Counter()
-    rng = random.Random(fy.year * 10 + 1)
+    today = democlock.current().today
     actors = Actors.of(fy.office)
-    projects = list(fy.projects.filter(owners__isnull=False).distinct().order_by("code"))
-    plan = [(state, late) for state, late, count in Q1_PLAN for _ in range(count)]
-    rng.shuffle(plan)
-    counts, approved = Counter(), []
-    for project, (state, late) in zip(projects, plan):
-        counts[state] += 1
-        if state == MISSING:
+    projects = list(fy.projects.filter(owners__isnull=False).distinct().order_by("group__order", "code"))
+    live = None if closed else live_quarter(fy)
+    counts = Counter()
+    for quarter in fy.quarters.select_related("fiscal_year").order_by("number"):
+        if quarter.start_date > today or (live is not None and quarter.number > live.number):
+            break
+        if not closed and quarter != live and quarter.window_closes() >= today:
             continue
-        report = _play(project, q1, state, late, rng, actors)
-        if state != State.DRAFT or rng.random() < 0.5:
-            _disburse(report, q1, rng, actors)
-        if state == State.APPROVED:
-            approved.append(project)
-    for project, (state, late) in zip(approved, Q2_PLAN):
-        report = _play(project, q2, state, late, rng, actors)
-        if state == State.APPROVED:
-            _disburse(report, q2, rng, actors)
+        if QuarterlyReport.objects.filter(quarter=quarter).exists():
+            continue
+        rng = random.Random(fy.year * 10 + quarter.number)
+        if closed:
+            plan = [(State.APPROVED, rng.random() < 0.12) for _ in projects]
+        elif quarter == live:
+            may_be_late = today > quarter.due_date + timedelta(days=1)
+            plan = [(state, may_be_late and state == State.SUBMITTED and n % 3 == 0)
+                    for n, state in enumerate(LIVE_CYCLE * (len(projects) // len(LIVE_CYCLE) + 1))]
+        else:
+            plan = [(state, late) for state, late, count in Q1_PLAN for _ in range(count)]
+            rng.shuffle(plan)
+        if actors.director is None:  # an office without a director in the demo: forms stop at verified
+            plan = [(State.VERIFIED if state == State.APPROVED else state, late) for state, late in plan]
+        for project, (state, late) in zip(projects, plan):
+            counts[state] += 1
+            if state == MISSING:
+                continue
+            report = _play(project, quarter, state, late, rng, actors)
+            if actors.finance and quarter != live and (state != State.DRAFT or rng.random() < 0.5):
+                _disburse(report, quarter, rng, actors)
     return counts

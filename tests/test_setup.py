@@ -19,15 +19,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
-def test_seed_demo_is_idempotent_and_prints_the_logins():
+def test_seed_demo_is_idempotent_and_prints_the_logins(settings):
+    settings.SITE_URL = "http://192.0.2.7:8123"
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--today", "2026-12-03", stdout=out)
     models = (Office, WorkGroup, User, UserRole, FiscalYear, Quarter, CalendarActivity, Holiday)
     counts = {m: m.objects.count() for m in models}
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--today", "2026-12-03", stdout=StringIO())
     assert {m: m.objects.count() for m in models} == counts
     text = out.getvalue()
     assert "planning@spm12.example.go.th" in text and "tidtam-demo-2569" in text
+    for user in User.objects.all():
+        assert user.email in text
+    assert "owner@tak2.example.go.th" in text
+    assert "Log in at http://192.0.2.7:8123/ " in text
+    assert "fiscal year 2570" in text
     assert Office.objects.count() == 3
     assert WorkGroup.objects.filter(office__code="SPM12").count() == 10
     assert CalendarActivity.objects.filter(fiscal_year__year=2562, fiscal_year__office__code="SPM12").count() == 4

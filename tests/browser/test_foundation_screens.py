@@ -28,7 +28,7 @@ def demo_rows(django_db_setup, django_db_blocker):
     models = [m for m in apps.get_models(include_auto_created=True)  # many-to-many tables included
               if m._meta.app_label in ours and not m._meta.proxy]
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
+        call_command("seed_demo", "--today", "2026-12-03", stdout=StringIO())
         rows = [(model, list(model._base_manager.all())) for model in models]
         transaction.set_rollback(True)
     return rows

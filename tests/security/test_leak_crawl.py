@@ -103,7 +103,7 @@ def demo(django_db_setup, django_db_blocker):
     """The demo data, seeded once for the module and rolled back after it."""
     with django_db_blocker.unblock():
         with transaction.atomic():
-            call_command("seed_demo", stdout=open("/dev/null", "w"))
+            call_command("seed_demo", "--today", "2026-12-03", stdout=open("/dev/null", "w"))
             yield
             transaction.set_rollback(True)
 

@@ -1,30 +1,67 @@
-from django.core.management.base import BaseCommand
+from datetime import date
 
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts import democlock
 from accounts import demo as accounts_demo
 from inspections import demo as inspections_demo
 from plans import demo as plans_demo
+from plans.lib.fiscal import fiscal_year_of
 from projects import demo as projects_demo
 from projects import demo_reports
+from reporting import demo as reporting_demo
+
+SECOND_OFFICE_PROJECTS = 9
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--today wants a date as YYYY-MM-DD, not {text!r}.") from None
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo offices, groups, users, fiscal years and calendar (idempotent)."
+    help = ("Create or refresh the demo offices, users and data (idempotent). The demo lives in the fiscal year of "
+            "today (the year before is closed); --today YYYY-MM-DD pins the date.")
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=_day, default=None,
+                            help="Seed as if today were this date (YYYY-MM-DD); the app itself keeps the real clock.")
+
+    def handle(self, *args, today=None, **options):
+        with democlock.pinned(today) as clock:
+            result = self._seed(clock.today)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready for fiscal year {result['year']} (as of {clock.today.isoformat()}; "
+            f"fiscal year {result['year'] - 1} is closed). Log in at {settings.SITE_URL}/ with:"))
+        self.stdout.write(f"  password for every demo account: {accounts_demo.DEMO_PASSWORD}")
+        for user in result["users"]:
+            roles = ", ".join(user.role_labels())
+            self.stdout.write(f"  {user.email:<34} {roles:<40} {user.office.code}")
+
+    def _seed(self, today: date) -> dict:
         result = accounts_demo.seed()
-        years = plans_demo.seed([result["main"], result["second"]])
-        main = result["main"]
+        main, second = result["main"], result["second"]
+        years = plans_demo.seed([main, second], today)
+        live = fiscal_year_of(today)
+        for office in (main, second):
+            plans_demo.live_quarter(years[(office.code, live)], today)
         owners = {}
         for user in result["users"]:
             if user.office_id == main.pk and user.has_role("owner"):
                 for group in user.work_groups.all():
                     owners.setdefault(group.code, []).append(user)
-        projects_demo.seed(years[(main.code, 2569)], owners_by_group=owners)
-        demo_reports.seed(years[(main.code, 2569)])
-        inspections_demo.seed(years[(main.code, 2569)])
-        projects_demo.seed_plan_tree(years[(result["second"].code, 2569)])
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
-        self.stdout.write(f"  password for every demo account: {accounts_demo.DEMO_PASSWORD}")
-        for user in result["users"]:
-            roles = ", ".join(user.role_labels())
-            self.stdout.write(f"  {user.email:<34} {roles:<40} {user.office.code}")
+        previous, current = years[(main.code, live - 1)], years[(main.code, live)]
+        for fy in (previous, current):
+            projects_demo.seed(fy, owners_by_group=owners)
+        demo_reports.seed(previous, closed=True)
+        inspections_demo.seed(previous, closed=True)
+        reporting_demo.seed(previous)
+        demo_reports.seed(current)
+        inspections_demo.seed(current)
+        projects_demo.seed(years[(second.code, live)], first=SECOND_OFFICE_PROJECTS)
+        demo_reports.seed(years[(second.code, live)])
+        projects_demo.seed_plan_tree(years[(second.code, live - 1)])
+        return {**result, "year": live}

@@ -1,0 +1,141 @@
+"""seed_demo builds the demo relative to "today": a live fiscal year where every role has work waiting, and a
+closed previous year with an approved annual edition. ``--today`` pins the date for the seed only."""
+
+from datetime import date, datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.models import User
+from inspections.models import ActionEvent, FollowUpAction, InspectionRound, MonitoringRound
+from plans.lib.fiscal import fiscal_year_of
+from plans.models import FiscalYear, Quarter
+from projects import workflow
+from projects.models import Disbursement, Project, QuarterlyReport, ReportEvent
+from reminders.models import Message
+from reporting.models import AnnualReport
+
+State = QuarterlyReport.State
+
+
+def seed(today: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--today", today, stdout=out)
+    return out.getvalue()
+
+
+def _user(local: str, office: str = "spm12") -> User:
+    return User.objects.get(email=f"{local}@{office}.example.go.th")
+
+
+def _owner_may_submit(user, today) -> bool:
+    """Some project of the user's has a form they may fill and send today, in the live year."""
+    year = fiscal_year_of(today)
+    projects = Project.objects.editable_by(user).filter(fiscal_year__year=year)
+    for quarter in Quarter.objects.filter(fiscal_year__office=user.office, fiscal_year__year=year):
+        if not quarter.accepts_reports_on(today):
+            continue
+        for project in projects:
+            report = QuarterlyReport.objects.filter(project=project, quarter=quarter).first()
+            report = report or workflow.unsaved_report(project, quarter)
+            if report.owner_may_edit and workflow.submission_open_for(user, report, today):
+                return True
+    return False
+
+
+def _now_on(day) -> datetime:
+    """The seed's "now": the pinned day at the real time of day."""
+    return datetime.combine(day, timezone.localtime().time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("today", ["2026-12-03", "2027-01-12", "2027-05-20"])
+def test_every_role_has_live_work_in_the_fiscal_year_of_today(today):
+    text = seed(today)
+    day = date.fromisoformat(today)
+    year = fiscal_year_of(day)
+    assert f"fiscal year {year}" in text
+    live = QuarterlyReport.objects.filter(project__office__code="SPM12", quarter__fiscal_year__year=year)
+    assert _owner_may_submit(_user("owner"), day)
+    assert _owner_may_submit(_user("owner", "tak2"), day)
+    planning, director = _user("planning"), _user("director")
+    assert live.visible_to(planning).filter(state=State.SUBMITTED).exists()
+    assert live.visible_to(director).filter(state=State.VERIFIED).exists()
+    # Finance: forms sent in a quarter whose disbursements are not all entered yet.
+    sent = set(live.exclude(state=State.DRAFT).values_list("project_id", "quarter_id"))
+    entered = set(Disbursement.objects.filter(quarter__fiscal_year__year=year).values_list("project_id", "quarter_id"))
+    assert sent - entered
+    # Every state in the live year; the live quarter has projects not started yet.
+    assert set(live.values_list("state", flat=True)) == set(State.values)
+    # Nothing is dated after today; staged history e-mailed nobody.
+    assert not ReportEvent.objects.filter(at__gt=_now_on(day)).exists()
+    assert not QuarterlyReport.objects.filter(submitted_at__gt=_now_on(day)).exists()
+    assert not QuarterlyReport.objects.filter(approved_at__gt=_now_on(day)).exists()
+    assert not AnnualReport.objects.filter(decided_at__gt=_now_on(day)).exists()
+    assert not QuarterlyReport.objects.filter(created_at__gt=_now_on(day)).exists()
+    assert not ActionEvent.objects.filter(at__gt=_now_on(day)).exists()
+    assert not Message.objects.exists()
+    # A running inspection round (actions in every state, some overdue) and an open monitoring round.
+    actions = FollowUpAction.objects.filter(recommendation__issue__round__fiscal_year__year=year,
+                                            recommendation__issue__round__office__code="SPM12")
+    assert set(actions.values_list("state", flat=True)) == set(FollowUpAction.State.values)
+    assert any(action.is_overdue(day) for action in actions)
+    assert all(r.start_date <= day for r in InspectionRound.objects.all())
+    assert MonitoringRound.objects.filter(fiscal_year__year=year, due_date__gte=day).exists()
+    # The second office has projects and forms in the live year too.
+    assert QuarterlyReport.objects.filter(project__office__code="SPPTAK2", quarter__fiscal_year__year=year).exists()
+    # The seed's "today" was the seed's only: the app keeps the real clock.
+    assert abs(timezone.now() - datetime.now(tz=ZoneInfo("UTC"))) < timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_on_the_first_day_of_the_year_the_forms_are_open_and_nothing_is_dated_after_now():
+    seed("2026-10-01")
+    day = date(2026, 10, 1)
+    assert _owner_may_submit(_user("owner"), day)
+    live = QuarterlyReport.objects.filter(project__office__code="SPM12", quarter__fiscal_year__year=2570)
+    assert live.filter(state=State.SUBMITTED).exists() and live.filter(state=State.VERIFIED).exists()
+    now = _now_on(day)
+    assert not ReportEvent.objects.filter(at__gt=now).exists()
+    assert not QuarterlyReport.objects.filter(submitted_at__gt=now).exists()
+    assert not QuarterlyReport.objects.filter(created_at__gt=now).exists()
+    assert not ActionEvent.objects.filter(at__gt=now).exists()
+    assert not AnnualReport.objects.filter(decided_at__gt=now).exists()
+
+
+@pytest.mark.django_db
+def test_the_previous_year_is_closed_with_an_approved_edition_and_seeding_again_changes_nothing():
+    seed("2026-12-03")
+    reports = QuarterlyReport.objects.filter(project__office__code="SPM12", quarter__fiscal_year__year=2569)
+    projects = Project.objects.filter(office__code="SPM12", fiscal_year__year=2569).count()
+    assert reports.count() == 4 * projects
+    assert set(reports.values_list("state", flat=True)) == {State.APPROVED}
+    assert reports.filter(timeliness=QuarterlyReport.Timeliness.LATE).exists()
+    assert reports.filter(timeliness=QuarterlyReport.Timeliness.LATE).count() < reports.count() / 4
+    assert Disbursement.objects.filter(quarter__fiscal_year__year=2569).count() == reports.count()
+    edition = AnnualReport.objects.get(fiscal_year__year=2569, fiscal_year__office__code="SPM12")
+    assert edition.state == AnnualReport.State.APPROVED and edition.is_frozen
+    assert edition.file and edition.pages and edition.snapshot
+    actions = FollowUpAction.objects.filter(recommendation__issue__round__fiscal_year__year=2569)
+    assert actions.exists() and set(actions.values_list("state", flat=True)) == {FollowUpAction.State.CLOSED}
+    # FY 2562 keeps the source document's calendar.
+    assert FiscalYear.objects.filter(year=2562, office__code="SPM12").get().calendar_activities.count() == 4
+
+    def counts():
+        models = (FiscalYear, Quarter, Project, QuarterlyReport, ReportEvent, Disbursement, AnnualReport,
+                  InspectionRound, FollowUpAction, MonitoringRound)
+        return {m.__name__: m.objects.count() for m in models}, list(
+            FiscalYear.objects.order_by("pk").values_list("window_opens_days_before_end", flat=True))
+
+    before = counts()
+    seed("2026-12-03")
+    assert counts() == before
+
+
+def test_today_must_be_a_date():
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--today", "3/12/2026", stdout=StringIO())
