@@ -173,7 +173,7 @@ def demo(django_db_setup, django_db_blocker):
 
 def _start(year_now: int, *, admin: bool) -> list[str]:
     years = [year_now, year_now - 1]
-    start = ["/", "/accounts/password_change/"] + [f"{page}?fy={year}" for year in years for page in (
+    start = ["/", "/accounts/password/"] + [f"{page}?fy={year}" for year in years for page in (
         "/projects/", "/projects/forms/", "/projects/forms/review/", "/projects/forms/approval/",
         "/projects/forms/overview/", "/projects/forms/disbursements/", "/reporting/", "/reporting/annual/",
         "/inspections/", "/inspections/board/", "/inspections/mine/", "/inspections/monitoring/")]
