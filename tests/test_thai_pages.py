@@ -2,7 +2,8 @@
 
 (a) an English msgid of our catalogue that has a Thai translation (it appears verbatim only when it was not
     translated: a string outside gettext, a missing ``{% trans %}``, a lazy string evaluated too early), nor
-(b) a Christian-era year right after a Thai month name ("9 ม.ค. 2026": a date printed without the B.E. filter).
+(b) a Christian-era year right after a Thai month name ("9 ม.ค. 2026": a date printed without the B.E. filter),
+    nor an ISO date ("2026-06-30": a stored value shown as it was stored).
 
 The crawl follows GET links on this site only, at most ``PER_VIEW`` pages per view (every kind of page, not
 every object), for the demo's current and previous fiscal year. The administrator also crawls the admin.
@@ -42,6 +43,7 @@ THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มี�
 CHRISTIAN_YEAR = re.compile(
     r"(?:%s)\s*(?:ค\.ศ\.\s*)?(?:(?:19|20)\d\d|[๑][๙][๐-๙]{2}|[๒][๐][๐-๙]{2})(?![\d๐-๙])"
     % "|".join(re.escape(month) for month in THAI_MONTHS))
+ISO_DATE = re.compile(r"(?<![\w/.-])(?:19|20)\d\d-[01]\d-[0-3]\d(?![\w/-])")  # 2026-06-30: Christian era, unread
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sdf]|\{\w*\}")
 
 
@@ -80,6 +82,10 @@ def _msgid_pattern(msgid: str) -> re.Pattern | None:
     pieces = PLACEHOLDER.split(" ".join(msgid.split()))
     if sum(len(re.findall(r"[A-Za-z]", piece)) for piece in pieces) < 3:
         return None
+    if len(pieces) == 1 and " " not in pieces[0]:
+        # One word ("Office", "Search") is English only as a whole label, button or title: inside a sentence
+        # it may be a name the office typed ("โครงการสำนักงานสีเขียว (Green Office)").
+        return re.compile(r"(?m)^\s*%s\s*:?\s*$" % re.escape(pieces[0]))
     body = r".{0,120}?".join(r"\s+".join(re.escape(word) for word in piece.split(" ")) for piece in pieces)
     return re.compile(r"(?<![\w@.\-/])%s(?![\w@\-/])" % body.strip())
 
@@ -112,7 +118,7 @@ def _around(text: str, pattern: re.Pattern) -> str:
 
 
 def christian_years(text: str) -> list[str]:
-    return [match.group(0) for match in CHRISTIAN_YEAR.finditer(text)]
+    return [match.group(0) for match in (*CHRISTIAN_YEAR.finditer(text), *ISO_DATE.finditer(text))]
 
 
 def _kind(url: str) -> str:
@@ -198,7 +204,7 @@ def test_every_page_is_thai_for_every_role(demo, django_db_blocker):
                     if pattern.search(text):
                         problems.append(f"{email} {url}: untranslated {msgid!r} in …{_around(text, pattern)}…")
                 for found in christian_years(text):
-                    problems.append(f"{email} {url}: Christian-era year {found!r} in …{_around(text, CHRISTIAN_YEAR)}…")
+                    problems.append(f"{email} {url}: Christian-era date {found!r} in …{_around(text, re.compile(re.escape(found)))}…")
     assert fetched > 50, "the crawl reached too few pages to prove anything"
     assert not problems, "\n".join(sorted(set(problems)))
 
@@ -209,7 +215,11 @@ def test_the_checks_catch_what_they_are_meant_to_catch():
     assert christian_years("9 มกราคม พ.ศ. 2569 และ ๙ ม.ค. ๒๕๖๙") == []
     assert christian_years("๙ ม.ค. ๒๐๒๖") == ["ม.ค. ๒๐๒๖"]
     assert christian_years("ต.ค. 2568 – ธ.ค.\xa02025") == ["ธ.ค.\xa02025"]
+    assert christian_years("owner: นายสมชาย due: 2026-06-30") == ["2026-06-30"]
+    assert christian_years("2569-038 โครงการ") == []
     assert "Submitted" not in english_left("ส่งแล้ว", msgids)
+    assert "Office" not in english_left("โครงการสำนักงานสีเขียว (Green Office)", msgids)
+    assert "Office" in english_left("กลุ่ม\nOffice\nสถานะ", msgids)
     text = visible_text("<p title='Select an option'>ok</p><script>var x = 'Projects'</script>")
     assert "Projects" not in text and "Select an option" in text
     english = [msgid for msgid, _pattern in msgids][:50]
