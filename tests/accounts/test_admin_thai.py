@@ -1,5 +1,6 @@
 """The admin in Thai: dates in the Buddhist era, Django's own chrome and validators in Thai."""
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -39,3 +40,24 @@ def test_password_validators_speak_thai(client, owner):
     page = response.content.decode()
     assert "This password is entirely numeric" not in page and "This password is too common" not in page
     assert "รหัสผ่านนี้เป็นตัวเลขทั้งหมด" in page or "รหัสผ่านนี้ใช้กันทั่วไปเกินไป" in page
+
+
+@pytest.mark.django_db
+def test_admin_javascript_strings_are_thai(client, administrator):
+    """The admin's scripts (the two-box group picker, action warnings) read their strings from jsi18n."""
+    client.force_login(administrator)
+    script = client.get("/admin/jsi18n/").content.decode()
+    assert json.dumps("เลือก%sทั้งหมด") in script
+    assert json.dumps("ตัวเลือกที่เลือกไว้ %s รายการไม่แสดง") in script
+
+
+def test_javascript_catalogue_is_translated_and_compiled():
+    from pathlib import Path
+
+    import polib
+
+    folder = Path(__file__).resolve().parent.parent.parent / "locale" / "th" / "LC_MESSAGES"
+    po = polib.pofile(str(folder / "djangojs.po"))
+    assert [e.msgid for e in po if not e.translated() or "fuzzy" in e.flags] == []
+    compiled = {(e.msgctxt, e.msgid) for e in polib.mofile(str(folder / "djangojs.mo")) if e.msgid}
+    assert {(e.msgctxt, e.msgid) for e in po} <= compiled
