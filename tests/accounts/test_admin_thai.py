@@ -49,6 +49,7 @@ def test_admin_javascript_strings_are_thai(client, administrator):
     script = client.get("/admin/jsi18n/").content.decode()
     assert json.dumps("เลือก%sทั้งหมด") in script
     assert json.dumps("ตัวเลือกที่เลือกไว้ %s รายการไม่แสดง") in script
+    assert json.dumps("เลือกแล้ว %(sel)s จาก %(cnt)s") in script  # Django's Thai says "… selected"
 
 
 def test_javascript_catalogue_is_translated_and_compiled():
