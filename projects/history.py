@@ -7,7 +7,6 @@ from reviews.history import names_of, readable
 from .models import ActivityProgress, IndicatorResult, QuarterlyReport
 
 STATE_LABELS = dict(QuarterlyReport.State.choices)
-STATUS_LABELS = dict(ActivityProgress.Status.choices)
 
 
 def _field_labels():
