@@ -62,3 +62,17 @@ def test_javascript_catalogue_is_translated_and_compiled():
     assert [e.msgid for e in po if not e.translated() or "fuzzy" in e.flags] == []
     compiled = {(e.msgctxt, e.msgid) for e in polib.mofile(str(folder / "djangojs.mo")) if e.msgid}
     assert {(e.msgctxt, e.msgid) for e in po} <= compiled
+
+
+@pytest.mark.django_db
+def test_admin_change_history_is_dated_in_the_buddhist_era(client, administrator, owner):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.create(user=administrator, content_type=ContentType.objects.get_for_model(User),
+                            object_id=str(owner.pk), object_repr=str(owner), action_flag=CHANGE, change_message="[]",
+                            action_time=datetime(2026, 12, 4, 9, 30, tzinfo=ZoneInfo("Asia/Bangkok")))
+    client.force_login(administrator)
+    page = client.get(f"/admin/accounts/user/{owner.pk}/history/").content.decode()
+    assert "4 ธ.ค. 2569 09:30" in page
+    assert "2026" not in page
