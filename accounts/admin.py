@@ -9,7 +9,10 @@ the office (central viewer), and cannot grant such a role.
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from plans.lib import thaidate
 
 from . import permissions as can
 from .models import Office, User, UserRole, WorkGroup
@@ -18,6 +21,13 @@ from .permissions import ABOVE_OFFICE_ROLES
 admin.site.site_header = _("Tidtam administration")
 admin.site.site_title = _("Tidtam")
 admin.site.index_title = _("Users, groups, roles and settings")
+
+
+def be_datetime(moment) -> str:
+    """The admin's dates in the Buddhist era (Django's ``th`` formats give Thai months but Christian years)."""
+    if moment is None:
+        return "—"
+    return thaidate.format_datetime(timezone.localtime(moment) if timezone.is_aware(moment) else moment)
 
 
 class OfficeScopedAdmin(admin.ModelAdmin):
@@ -107,7 +117,7 @@ class UserAdmin(OfficeScopedAdmin, BaseUserAdmin):
     form = UserForm
     add_form = UserCreationForm
     inlines = [UserRoleInline]
-    list_display = ("email", "full_name", "office", "roles", "is_active", "last_login")
+    list_display = ("email", "full_name", "office", "roles", "is_active", "last_login_be")
     list_filter = ("is_active", "role_assignments__role", "work_groups")
     search_fields = ("email", "full_name")
     ordering = ("office", "full_name")
@@ -117,7 +127,7 @@ class UserAdmin(OfficeScopedAdmin, BaseUserAdmin):
         (_("Person"), {"fields": ("full_name", "position", "language")}),
         (_("Office and groups"), {"fields": ("office", "work_groups")}),
         (_("Access"), {"fields": ("is_active", "is_staff")}),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login_be", "date_joined_be")}),
     )
     superuser_fieldsets = (
         (_("Superuser"), {"fields": ("is_superuser",)}),
@@ -125,7 +135,15 @@ class UserAdmin(OfficeScopedAdmin, BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "office", "password1", "password2")}),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login_be", "date_joined_be")
+
+    @admin.display(description=_("last login"), ordering="last_login")
+    def last_login_be(self, obj):
+        return be_datetime(obj.last_login)
+
+    @admin.display(description=_("date joined"), ordering="date_joined")
+    def date_joined_be(self, obj):
+        return be_datetime(obj.date_joined)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -4,6 +4,7 @@ record the user may see (404 otherwise), the refusal helper and the page context
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import sees_history
+from reviews.history import with_readable_changes
 from reviews.http import refused  # noqa: F401 (re-exported for both view modules)
 
 from . import workflow
@@ -31,5 +32,6 @@ def review_context(user, item) -> dict:
     moves = workflow.available_moves(user, item)
     return {"may_write": "save" in moves, "moves": [name for name in moves if name != "save"],
             "evidence": item.evidence.all(), "show_history": sees_history(user),
-            "events": item.events.select_related("actor") if sees_history(user) else item.events.none(),
+            "events": with_readable_changes(item.events.select_related("actor"), type(item))
+            if sees_history(user) else [],
             "event_labels": workflow.EVENT_LABELS, "state_labels": workflow.STATE_LABELS}

@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext as _
 
-from .models import ActivityProgress, QuarterlyReport
+from reviews.history import names_of, readable
+
+from .models import ActivityProgress, IndicatorResult, QuarterlyReport
 
 STATE_LABELS = dict(QuarterlyReport.State.choices)
-STATUS_LABELS = dict(ActivityProgress.Status.choices)
 
 
 def _field_labels():
@@ -26,6 +27,13 @@ def _field_labels():
         "value": _("Result"),
         "text": _("Note"),
     }
+
+
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 — a key that names no field
+        return None
 
 
 def outside_changes(report_id: int):
@@ -50,6 +58,10 @@ def describe(events, *, activities: dict, indicators: dict, revisions=()) -> lis
     Workflow events and changes made around the workflow come out as rows of one shape, oldest first.
     """
     labels = _field_labels()
+    events = list(events)
+    revisions = list(revisions)
+    names = names_of(value for event in events for change in event.changes.values()
+                     for value in (change if isinstance(change, list | tuple) else [change]))
     rows = []
     for event in events:
         lines = []
@@ -60,20 +72,23 @@ def describe(events, *, activities: dict, indicators: dict, revisions=()) -> lis
             if kind == "activity" and ident.isdecimal():
                 label = _("Activity %(no)s: %(field)s") % {"no": activities.get(int(ident), "?"),
                                                           "field": labels.get(attr, attr)}
-                if attr == "status":
-                    old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
+                field = _field(ActivityProgress, attr)
             elif kind == "indicator" and ident.isdecimal():
                 label = _("Indicator %(code)s: %(field)s") % {"code": indicators.get(int(ident), "?"),
                                                              "field": labels.get(attr, attr)}
+                field = _field(IndicatorResult, attr)
             else:
-                label = labels.get(key, key)
-            lines.append({"label": label, "old": old, "new": new})
+                label, attr = labels.get(key, key), key
+                field = _field(QuarterlyReport, key)
+            lines.append({"label": label, "old": readable(old, field=field, key=attr, names=names),
+                          "new": readable(new, field=field, key=attr, names=names)})
         rows.append(_row(at=event.at, who=event.actor.full_name if event.actor else "",
                          what=event.get_action_display(), reason=event.reason, lines=lines,
                          old_state=event.from_state, new_state=event.to_state))
     for revision in revisions:
-        lines = [{"label": labels.get(key, key), "old": old if old is not None else "",
-                  "new": new if new is not None else ""} for key, (old, new) in revision.changed_fields().items()]
+        lines = [{"label": labels.get(key, key), "old": readable(old, field=_field(QuarterlyReport, key), key=key),
+                  "new": readable(new, field=_field(QuarterlyReport, key), key=key)}
+                 for key, (old, new) in revision.changed_fields().items()]
         rows.append(_row(at=revision.changed_at, who="", what=_("Changed directly in the database"), lines=lines,
                          old_state=revision.old_state, new_state=revision.new_state, outside=True))
     rows.sort(key=lambda row: row["at"])
