@@ -23,10 +23,13 @@ def chosen_fiscal_year(request):
 
 
 def current_year_redirect(request, view_name: str):
-    """Open ``view_name`` for the current fiscal year (or the latest one the office has)."""
+    """Open ``view_name`` for the year asked for with ``?fy=`` (the year picker of pages whose URL holds the
+    year submits here), else the current fiscal year (or the latest one the office has)."""
     office = current_office(request)
     years = FiscalYear.objects.visible_to(request.user).filter(office=office)
-    fy = years.filter(year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
+    wanted = request.GET.get("fy", "")
+    fy = (years.filter(year=int(wanted)).first() if wanted.isdecimal() else None) or years.filter(
+        year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
     if fy is None:
         messages.info(request, _("Create a fiscal year first."))
         return redirect("plans:fiscal_year_list")
