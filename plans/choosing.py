@@ -14,8 +14,12 @@ from .models import FiscalYear
 def chosen_fiscal_year(request):
     """(office, the office's fiscal years the user may see, newest first, the year asked for with ``?fy=``
     — else the current one, else the newest; None when the office has no year yet)."""
-    office = current_office(request)
-    years = list(FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year"))
+    cached = getattr(request, "_tidtam_years", None)  # the view and the year picker ask once per request
+    if cached is None:
+        office = current_office(request)
+        cached = request._tidtam_years = (office, list(
+            FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year")))
+    office, years = cached
     wanted = request.GET.get("fy", "")
     fy = next((y for y in years if str(y.year) == wanted), None) or next(
         (y for y in years if y.year == fiscal_year_of(timezone.localdate())), None) or (years[0] if years else None)
