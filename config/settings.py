@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "accounts.context_processors.navigation",
+                "plans.context_processors.year_picker",
             ],
             "builtins": ["plans.templatetags.thai"],
         },

@@ -14,8 +14,12 @@ from .models import FiscalYear
 def chosen_fiscal_year(request):
     """(office, the office's fiscal years the user may see, newest first, the year asked for with ``?fy=``
     — else the current one, else the newest; None when the office has no year yet)."""
-    office = current_office(request)
-    years = list(FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year"))
+    cached = getattr(request, "_tidtam_years", None)  # the view and the year picker ask once per request
+    if cached is None:
+        office = current_office(request)
+        cached = request._tidtam_years = (office, list(
+            FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year")))
+    office, years = cached
     wanted = request.GET.get("fy", "")
     fy = next((y for y in years if str(y.year) == wanted), None) or next(
         (y for y in years if y.year == fiscal_year_of(timezone.localdate())), None) or (years[0] if years else None)
@@ -23,10 +27,13 @@ def chosen_fiscal_year(request):
 
 
 def current_year_redirect(request, view_name: str):
-    """Open ``view_name`` for the current fiscal year (or the latest one the office has)."""
+    """Open ``view_name`` for the year asked for with ``?fy=`` (the year picker of pages whose URL holds the
+    year submits here), else the current fiscal year (or the latest one the office has)."""
     office = current_office(request)
     years = FiscalYear.objects.visible_to(request.user).filter(office=office)
-    fy = years.filter(year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
+    wanted = request.GET.get("fy", "")
+    fy = (years.filter(year=int(wanted)).first() if wanted.isdecimal() else None) or years.filter(
+        year=fiscal_year_of(timezone.localdate())).first() or years.order_by("-year").first()
     if fy is None:
         messages.info(request, _("Create a fiscal year first."))
         return redirect("plans:fiscal_year_list")

@@ -51,5 +51,5 @@ def grouped_bars(categories: list[str], series: list[tuple[str, str, list]], *, 
                        left, top + plot_h, left + plot_w, top + plot_h)
     return format_html(
         '<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-label="{}" style="max-width: {}px; font-family: Sarabun, sans-serif;"><title>{}</title>{}{}{}{}</svg>',
-        width, height, title, width, title, mark_safe("".join(bars)), mark_safe("".join(labels)), axis, legend)
+        'aria-label="{}" font-family="Sarabun, sans-serif"><title>{}</title>{}{}{}{}</svg>',  # no style=: the CSP
+        width, height, title, title, mark_safe("".join(bars)), mark_safe("".join(labels)), axis, legend)

@@ -25,6 +25,70 @@ def browser(chromium_path):
             browser.close()
 
 
+# Reports CSP violations through console.error, where the fixture below collects them (Chromium also logs its
+# own "Refused to …" line; this one names the directive and the source line).
+REPORT_CSP = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+STATIC_TYPES = {"stylesheet", "script", "image", "font", "media"}
+
+
+class BrowserProblems(list):
+    """What went wrong in the pages of one test: console errors, uncaught exceptions, failed requests, static
+    assets answered with an error status, CSP violations."""
+
+    def watch_context(self, context):
+        context.add_init_script(REPORT_CSP)
+        context.on("page", self.watch_page)
+        for page in context.pages:
+            self.watch_page(page)
+
+    def watch_page(self, page):
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.append(f"page error on {page.url}: {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _console(self, page, message):
+        # A page or fragment answered 4xx on purpose (a refusal under test) is also logged by Chromium as "Failed
+        # to load resource"; static assets with an error status are caught by _response instead.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.append(f"console error on {page.url}: {message.text}")
+
+    def _failed(self, request):
+        failure = request.failure or ""
+        # A download started from a link aborts its navigation: that is how Chromium hands the file over.
+        if request.resource_type == "document" and "ERR_ABORTED" in failure:
+            return
+        self.append(f"request failed: {request.method} {request.url} ({failure})")
+
+    def _response(self, response):
+        if response.status >= 400 and (response.request.resource_type in STATIC_TYPES or "/static/" in response.url):
+            self.append(f"static asset {response.url} answered {response.status}")
+
+
+@pytest.fixture(autouse=True)
+def browser_problems(request, monkeypatch):
+    """Every browser test fails on any console error, uncaught exception, failed request, static asset answered
+    with an error, or CSP violation in any page it opened (listed at teardown), so inline handlers and styles
+    the CSP silently drops cannot come back."""
+    problems = BrowserProblems()
+    if "browser" in request.fixturenames:
+        browser = request.getfixturevalue("browser")
+        new_context = browser.new_context
+
+        def watched_new_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            problems.watch_context(context)
+            return context
+
+        monkeypatch.setattr(browser, "new_context", watched_new_context)
+    yield problems
+    assert not problems, "problems in the browser:\n" + "\n".join(problems)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")

@@ -86,3 +86,26 @@ def test_planning_sees_calendar_and_holidays_and_switches_to_english(page, live_
     page.wait_for_load_state("networkidle")
     assert "Holidays" in page.locator("h1").inner_text()
     screenshot(page, "holidays-2569-en")
+
+
+def test_the_browser_problems_fixture_catches_csp_violations_and_failed_assets(browser, live_server,
+                                                                               browser_problems):
+    """The fixture every browser test runs under sees what the CSP silently drops: an inline handler, an
+    inline style, and a static file that is missing. (The probe page is served by the test itself.)"""
+    context = browser.new_context()
+    page = context.new_page()
+    probe = (b'<!doctype html><html lang="th"><head><title>probe</title>'
+             b'<link rel="stylesheet" href="/static/css/missing-file.css"></head><body>'
+             b'<div style="width: 5%">bar</div><button onclick="alert(1)">x</button></body></html>')
+    page.route(f"{live_server.url}/csp-probe/", lambda route: route.fulfill(
+        status=200, body=probe, headers={"Content-Type": "text/html; charset=utf-8",
+                                         "Content-Security-Policy": "default-src 'self'"}))
+    page.goto(f"{live_server.url}/csp-probe/")
+    page.click("button")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    found = "\n".join(browser_problems)
+    assert "CSP violation: style-src-attr" in found or "CSP violation: style-src" in found, found
+    assert "script-src" in found, found
+    assert "missing-file.css answered 404" in found, found
+    browser_problems.clear()  # seen: this test's page is meant to misbehave

@@ -1,0 +1,105 @@
+"""Key pages as the roles that use them, in Chromium: axe-core (vendored in tests/browser/vendor/) finds no
+critical or serious violation, and at 375 px (a phone) the page never scrolls sideways. Screenshots at 1366 and
+375 px go to var/screens/a11y-*.png."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from accounts.demo import DEMO_PASSWORD
+
+from .conftest import log_in
+from .test_foundation_screens import demo, demo_rows  # noqa: F401 (the demo data, seeded once per module)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+# (name, role, the page's path, or (a list page, the patterns of the links to follow from it, in turn))
+PAGES = [
+    ("home", "planning", "/"),
+    ("my-forms", "owner", "/projects/forms/"),
+    ("quarterly-form", "owner", ("/projects/forms/", r"^/projects/\d+/q\d/$")),
+    ("review-queue", "planning", "/projects/forms/review/"),
+    ("approval-queue", "director", "/projects/forms/approval/"),
+    ("quarter-overview", "planning", "/projects/forms/overview/"),
+    ("dashboard", "planning", "/reporting/"),
+    ("dashboard-committee", "committee", "/reporting/"),
+    ("project-list", "planning", "/projects/"),
+    ("project-detail", "planning", ("/projects/", r"^/projects/\d+/$")),
+    ("finance", "finance", "/projects/forms/disbursements/"),
+    ("annual-list", "planning", "/reporting/annual/"),
+    ("inspection-rounds", "planning", "/inspections/"),
+    ("inspection-round", "planning", ("/inspections/", r"^/inspections/rounds/\d+/$")),
+    ("inspection-issue", "planning", ("/inspections/", r"^/inspections/rounds/\d+/$", r"^/inspections/issues/\d+/$")),
+    ("monitoring", "planning", "/inspections/monitoring/"),
+    ("plan", "planning", "/plans/plan/"),
+    ("reminder-rules", "planning", "/reminders/rules/"),
+]
+
+
+def _open(page, live_server, target):
+    if isinstance(target, tuple):
+        target, *patterns = target
+        for pattern in patterns:
+            target = _first_link(page, f"{live_server.url}{target}", pattern)
+    page.goto(f"{live_server.url}{target}")
+    page.wait_for_load_state("networkidle")
+
+
+# The elements that stick out of a phone's width (not those inside a box that scrolls), to say what to fix.
+WIDEST = """
+[...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+  .filter((e) => !e.parentElement.closest(".table-responsive, table.table, .dropdown-menu"))
+  .slice(0, 6)
+  .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")}`
+              + ` right=${Math.round(e.getBoundingClientRect().right)}`)
+"""
+
+
+def _first_link(page, url, pattern) -> str:
+    """The first link matching ``pattern`` on ``url``, in the page's year or else in the others of its year
+    picker (the demo's records may sit in any year)."""
+    page.goto(url)
+    years = page.eval_on_selector_all("select[name=fy] option", "options => options.map(o => o.value)")
+    for year in [None, *years]:
+        if year:
+            page.goto(f"{url}{'&' if '?' in url else '?'}fy={year}")
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        href = next((h for h in hrefs if re.match(pattern, h.split("?")[0])), None)
+        if href:
+            return href
+    raise AssertionError(f"no link matching {pattern} on {url} in any year")
+
+
+def _serious_violations(page) -> list[str]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # add_script_tag would be blocked by the CSP
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['impact']} {v['id']}: {v['help']} — " + json.dumps([n["target"] for n in v["nodes"][:5]],
+                                                                     ensure_ascii=False)
+            for v in result["violations"] if v["impact"] in ("critical", "serious")]
+
+
+@pytest.mark.parametrize("name, role, target", PAGES, ids=[p[0] for p in PAGES])
+def test_key_page_has_no_serious_axe_violation_and_fits_a_phone(browser, live_server, screenshot, demo,  # noqa: F811
+                                                                 name, role, target):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
+    page = context.new_page()
+    log_in(page, live_server, f"{role}@spm12.example.go.th", DEMO_PASSWORD)
+    _open(page, live_server, target)
+    assert page.url.startswith(live_server.url) and "/accounts/login/" not in page.url
+    violations = _serious_violations(page)
+    screenshot(page, f"a11y-{name}-1366")
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(WIDEST) if width > 375 else []
+    screenshot(page, f"a11y-{name}-375")
+    context.close()
+    assert violations == [], "\n".join(violations)
+    assert width <= 375, f"{name} scrolls sideways at 375 px: {width} px wide; widest: {wide}"
