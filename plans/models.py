@@ -108,6 +108,9 @@ class Quarter(models.Model):
     def window_closes(self) -> date:
         return self.due_date + timedelta(days=self.fiscal_year.window_closes_days_after_due)
 
+    def accepts_reports_on(self, day: date) -> bool:
+        return self.window_opens() <= day <= self.window_closes()
+
 
 class HolidayQuerySet(models.QuerySet):
     def national(self):

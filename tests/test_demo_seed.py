@@ -118,7 +118,7 @@ def test_the_previous_year_is_closed_with_an_approved_edition_and_seeding_again_
     assert reports.filter(timeliness=QuarterlyReport.Timeliness.LATE).count() < reports.count() / 4
     assert Disbursement.objects.filter(quarter__fiscal_year__year=2569).count() == reports.count()
     edition = AnnualReport.objects.get(fiscal_year__year=2569, fiscal_year__office__code="SPM12")
-    assert edition.state == AnnualReport.State.APPROVED and edition.is_frozen
+    assert edition.state == AnnualReport.State.APPROVED and edition.decided_at is not None and edition.sha256
     assert edition.file and edition.pages and edition.snapshot
     actions = FollowUpAction.objects.filter(recommendation__issue__round__fiscal_year__year=2569)
     assert actions.exists() and set(actions.values_list("state", flat=True)) == {FollowUpAction.State.CLOSED}
