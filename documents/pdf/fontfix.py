@@ -172,24 +172,16 @@ def stack_marks(font, ccmp) -> list[str]:
         if gdef.MarkAttachClassDef is not None and vowel in gdef.MarkAttachClassDef.classDefs:
             gdef.MarkAttachClassDef.classDefs[name] = gdef.MarkAttachClassDef.classDefs[vowel]
     # Placed on its base, and on a mark below it, exactly as the vowel is.
-    for subtable in list(_subtables(font, 4)):
-        covered = {g: i for i, g in enumerate(subtable.MarkCoverage.glyphs)}
-        records = list(subtable.MarkArray.MarkRecord)
-        glyphs = list(subtable.MarkCoverage.glyphs)
-        for (vowel, tone), name in zip(pairs, added):
-            if vowel in covered:
-                glyphs.append(name)
-                records.append(copy.deepcopy(records[covered[vowel]]))
-        _set_coverage(font, subtable.MarkCoverage, glyphs, records, subtable.MarkArray, "MarkRecord")
-    for subtable in list(_subtables(font, 6)):
-        covered = {g: i for i, g in enumerate(subtable.Mark1Coverage.glyphs)}
-        records = list(subtable.Mark1Array.MarkRecord)
-        glyphs = list(subtable.Mark1Coverage.glyphs)
-        for (vowel, tone), name in zip(pairs, added):
-            if vowel in covered:
-                glyphs.append(name)
-                records.append(copy.deepcopy(records[covered[vowel]]))
-        _set_coverage(font, subtable.Mark1Coverage, glyphs, records, subtable.Mark1Array, "MarkRecord")
+    for lookup_type, coverage, array in ((4, "MarkCoverage", "MarkArray"), (6, "Mark1Coverage", "Mark1Array")):
+        for subtable in list(_subtables(font, lookup_type)):
+            covered = {g: i for i, g in enumerate(getattr(subtable, coverage).glyphs)}
+            records = list(getattr(subtable, array).MarkRecord)
+            glyphs = list(getattr(subtable, coverage).glyphs)
+            for (vowel, tone), name in zip(pairs, added):
+                if vowel in covered:
+                    glyphs.append(name)
+                    records.append(copy.deepcopy(records[covered[vowel]]))
+            _set_coverage(font, getattr(subtable, coverage), glyphs, records, getattr(subtable, array), "MarkRecord")
 
     gsub = font["GSUB"].table
     lookup = ot.Lookup()
