@@ -45,8 +45,9 @@ def get_report_for_user(request, pk: int, number: int) -> QuarterlyReport:
     project = get_object_or_404(Project.objects.visible_to(request.user).select_related("fiscal_year"), pk=pk)
     quarter = get_object_or_404(Quarter, fiscal_year=project.fiscal_year, number=number)
     report = QuarterlyReport.objects.filter(project=project, quarter=quarter).select_related("project", "quarter").first()
-    if reads_final_work_only(request.user) and (report is None or report.state != State.APPROVED):
-        raise Http404  # committee members read approved forms only
+    if reads_final_work_only(request.user) and (
+            report is None or not QuarterlyReport.objects.visible_to(request.user).filter(pk=report.pk).exists()):
+        raise Http404  # what committee members read is decided where all seeing is (scoping's final_filter)
     if report is None:
         report = workflow.unsaved_report(project, quarter)
     if request.method == "POST" and (report.pk or "save" in engine.available_moves(request.user, report)):
