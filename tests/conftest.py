@@ -248,6 +248,18 @@ def make_project(fy, group, code, owners=(), **fields):
     return project
 
 
+def form_data(project, version, *, status="not_started", description="", **extra) -> dict:
+    """What the quarterly form posts: its fields, one status/percent/description per activity (named by activity,
+    so it serves a form nobody saved yet too), and ``extra`` on top."""
+    data = {"version": version, "spent_this_quarter": "", "outputs": "", "outcomes": "", "problems": "",
+            "suggestions": "", "action": "save"}
+    for activity in project.activities.all():
+        data.update({f"act-{activity.pk}-status": status, f"act-{activity.pk}-percent": "",
+                     f"act-{activity.pk}-description": description})
+    data.update(extra)
+    return data
+
+
 def submit_q1(project, owner, when=datetime(2026, 1, 5, 9, tzinfo=ZoneInfo("Asia/Bangkok"))):
     """The owner fills the project's Q1 form minimally (nothing spent, every activity done) and sends it
     at ``when`` (inside the window by default). Projects with indicator targets need more than this."""

@@ -6,6 +6,8 @@ from django.urls import reverse
 from projects import workflow
 from projects.models import QuarterlyReport
 
+from ..conftest import form_data
+
 
 @pytest.fixture
 def in_window(monkeypatch):
@@ -25,23 +27,11 @@ def page_version(page: str) -> int:
 
 def first_payload(project, page: str, **extra):
     """What the owner posts from a form page nobody saved yet (no record exists: GET writes nothing)."""
-    data = {"version": page_version(page), "spent_this_quarter": "", "outputs": "", "outcomes": "", "problems": "",
-            "suggestions": "", "action": "save"}
-    for activity in project.activities.all():
-        data.update({f"act-{activity.pk}-status": "not_started", f"act-{activity.pk}-percent": "",
-                     f"act-{activity.pk}-description": ""})
-    data.update(extra)
-    return data
+    return form_data(project, page_version(page), **extra)
 
 
 def payload(report, **extra):
-    data = {"version": report.version, "spent_this_quarter": "", "outputs": "", "outcomes": "", "problems": "",
-            "suggestions": "", "action": "save"}
-    for line in report.activity_progress.all():
-        data.update({f"act-{line.activity_id}-status": "not_started", f"act-{line.activity_id}-percent": "",
-                     f"act-{line.activity_id}-description": ""})
-    data.update(extra)
-    return data
+    return form_data(report.project, report.version, **extra)
 
 
 @pytest.mark.django_db

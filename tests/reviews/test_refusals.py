@@ -13,6 +13,7 @@ from inspections.models import Assignment, FollowUpAction, MonitoringResult, Mon
 from projects import workflow
 from projects.models import QuarterlyReport
 
+from ..conftest import form_data
 from ..inspections.conftest import inspection_round, issue, recommendation  # noqa: F401 (fixtures)
 
 VERSION_MESSAGE = "หน้านี้ไม่ได้ระบุฉบับ"  # Thai of "The page did not say which version it showed…"
@@ -154,13 +155,8 @@ def _form_url(project):
 
 
 def _payload(report, **extra):
-    data = {"version": report.version, "spent_this_quarter": "0", "outputs": "", "outcomes": "", "problems": "",
-            "suggestions": "", "action": "save"}
-    for line in report.activity_progress.all():
-        data.update({f"act-{line.activity_id}-status": "done", f"act-{line.activity_id}-percent": "",
-                     f"act-{line.activity_id}-description": "เสร็จ"})
-    data.update(extra)
-    return data
+    return form_data(report.project, report.version, status="done", description="เสร็จ", **{
+        "spent_this_quarter": "0", **extra})
 
 
 @pytest.mark.django_db
