@@ -41,6 +41,11 @@ class Office(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_area_office(self) -> bool:
+        """An educational service area office (สพป./สพม.): the office that holds plans and projects."""
+        return self.kind in (self.Kind.PRIMARY, self.Kind.SECONDARY)
+
     def clean(self):
         node = self.parent
         while node is not None:
@@ -138,6 +143,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
     wants_digest = models.BooleanField(_("weekly digest by e-mail"), default=True)
+    # The office a central viewer (or a superuser) last chose to work in: kept across logins.
+    chosen_office = models.ForeignKey(
+        Office, verbose_name=_("office last chosen"), on_delete=models.SET_NULL, related_name="+",
+        null=True, blank=True, editable=False,
+    )
     work_groups = models.ManyToManyField(WorkGroup, verbose_name=_("groups"), blank=True, related_name="members")
     language = models.CharField(
         _("language"), max_length=5, default="th", choices=[("th", "ไทย"), ("en", "English")]

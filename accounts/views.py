@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 from .forms import GuardedPasswordChangeForm
 from .http import safe_next
 from .models import Role
-from .offices import SESSION_KEY
-from .scoping import readable_office_ids
+from .offices import OfficeNotChosen, choose_office, current_office, switchable_offices
 
 LANGUAGES = {"th", "en"}
 
@@ -35,17 +34,32 @@ def set_language(request):
 
 
 @login_required
-@require_POST
 def switch_office(request):
-    try:
-        office_id = int(request.POST.get("office", ""))
-    except ValueError:
-        office_id = None
-    if office_id is None or office_id not in readable_office_ids(request.user):
+    """GET: the offices the user may read, to choose the one to work in. POST: work in the chosen office from
+    now on (kept on the account across logins), then go back to ``next``."""
+    if request.method == "POST":
+        try:
+            office_id = int(request.POST.get("office", ""))
+        except ValueError:
+            office_id = None
+        if office_id is not None and choose_office(request, office_id):
+            return redirect(safe_next(request, reverse("home"), referer=True))
         messages.error(request, _("You cannot read that office's data."))
+        status = 400
     else:
-        request.session[SESSION_KEY] = office_id
-    return redirect(safe_next(request, reverse("home"), referer=True))
+        status = 200
+    offices = list(switchable_offices(request.user).select_related("parent"))
+    if not offices:  # someone who reads one office only has nothing to choose
+        return redirect("home")
+    try:
+        current = current_office(request)
+    except OfficeNotChosen:
+        current = None
+    return render(request, "accounts/choose_office.html", {
+        "offices": offices,
+        "current": current,
+        "next": safe_next(request, reverse("home")),
+    }, status=status)
 
 
 def role_cards(user) -> list[dict]:
