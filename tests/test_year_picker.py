@@ -59,3 +59,36 @@ def test_year_in_path_pages_pick_through_the_current_year_redirect(client, plann
     assert client.get(reverse(current), {"fy": "1999"}).url == reverse(target, args=[2569])
     picker = _picker(client.get(reverse(target, args=[2568])).content.decode())
     assert f'action="{reverse(current)}"' in picker and '<option value="2568" selected>' in picker
+
+
+# The pages bound to a fiscal year that take it as ``?fy=``: a link back to one of them from a page about a
+# record of some year (breadcrumbs, "« back") must carry that year, or the reader lands in another year.
+YEAR_LIST_VIEWS = ("projects:list", "projects:my_forms", "projects:review_queue", "projects:approval_queue",
+                   "projects:quarter_overview", "reporting:dashboard", "reporting:annual_list",
+                   "inspections:rounds", "inspections:monitoring", "inspections:board", "inspections:my_actions")
+# Pages not about one year's record: navigation, the home page's "what waits for me" cards (any year).
+NOT_ABOUT_A_YEAR = {"base.html", "_year_picker.html", "accounts/home.html", "projects/_home_forms.html"}
+
+
+def test_links_back_to_a_year_page_keep_the_year():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    names = "|".join(map(re.escape, YEAR_LIST_VIEWS))
+    pattern = re.compile(r"""href="\{% url '(""" + names + r""")' %\}(\?fy=)?""")
+    missing = []
+    for path in sorted(root.rglob("*.html")):
+        name = path.relative_to(root).as_posix()
+        if name in NOT_ABOUT_A_YEAR:
+            continue
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
+            if not match.group(2):
+                missing.append(f"{name}: {match.group(1)}")
+    assert not missing, missing
+
+
+@pytest.mark.django_db
+def test_the_quarterly_forms_breadcrumb_goes_back_to_the_forms_year(client, owner, own_project):
+    client.force_login(owner)
+    page = client.get(reverse("projects:report", args=[own_project.pk, 1])).content.decode()
+    assert f'{reverse("projects:my_forms")}?fy={own_project.fiscal_year.year}"' in page
