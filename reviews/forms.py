@@ -1,5 +1,7 @@
 """Form pieces every reviewed record's page uses: evidence inputs and the indicator result field."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +85,12 @@ class IndicatorValueField(forms.CharField):
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
-        return "" if value is None else str(value)
+        """Shown as typed, without the column's trailing zeros: 32 persons, not "32.00"."""
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return str(value)
 
     def to_python(self, value):
         return parse_indicator_value(super().to_python(value), self.indicator)
