@@ -42,6 +42,11 @@ AUDIENCES = {
         "addressee": "เลขาธิการคณะกรรมการการศึกษาขั้นพื้นฐาน",
         "sections": ["overview", "results", "projects", "budget", "problems"],
     },
+    Audience.OTHERS: {
+        "name": "ผู้ที่เกี่ยวข้อง",
+        "addressee": "หัวหน้าส่วนราชการ ผู้บริหารสถานศึกษาในสังกัด และผู้ที่เกี่ยวข้อง",
+        "sections": ["overview", "results", "budget", "problems"],
+    },
 }
 TITLES = {
     "overview": "ภาพรวมแผนปฏิบัติการประจำปี",
