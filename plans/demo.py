@@ -88,10 +88,10 @@ def seed(offices, today: date | None = None) -> dict:
 
 
 def mark_past_activities_done(fy, today: date) -> None:
-    """Activities that ended more than a month ago were done (on their last day): the demo's overdue reminders
-    then name only the recent ones."""
-    for activity in fy.calendar_activities.filter(done_on__isnull=True):
-        span = activity.span()
-        if span and span[1] < today - timedelta(days=30):
-            activity.done_on = span[1]
+    """Runs of activities that ended more than a month ago were done (on their last day): the demo's overdue
+    reminders then name only the recent ones."""
+    for activity in fy.calendar_activities.all():
+        ended = [end for _start, end in activity.runs() if end < today - timedelta(days=30)]
+        if ended and (activity.done_on is None or activity.done_on < max(ended)):
+            activity.done_on = max(ended)
             activity.save(update_fields=["done_on"])

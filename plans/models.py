@@ -256,16 +256,38 @@ class CalendarActivity(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date is before the start date.")})
 
-    def span(self) -> tuple[date, date] | None:
-        """First and last day of the activity: its dates, else its months in fiscal-year order; None if neither."""
+    def runs(self) -> list[tuple[date, date]]:
+        """When the activity takes place: its dates, else each run of consecutive months (in fiscal-year order)
+        — "every quarter" in months 1, 4 and 7 is three runs; [] when it has neither."""
         if self.start_date and self.end_date:
-            return self.start_date, self.end_date
-        months = [(y, m) for (y, m) in fiscal.fiscal_months(self.fiscal_year.year) if m in (self.months or [])]
-        if not months:
-            return (self.start_date, self.start_date) if self.start_date else None
-        (first_y, first_m), (last_y, last_m) = months[0], months[-1]
-        last = date(last_y + last_m // 12, last_m % 12 + 1, 1) - timedelta(days=1)
-        return self.start_date or date(first_y, first_m, 1), self.end_date or last
+            return [(self.start_date, self.end_date)]
+        chosen = set(self.months or [])
+        blocks, previous = [], None
+        for index, (y, m) in enumerate(fiscal.fiscal_months(self.fiscal_year.year)):
+            if m not in chosen:
+                continue
+            last = date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
+            if previous is not None and previous == index - 1:
+                blocks[-1] = (blocks[-1][0], last)
+            else:
+                blocks.append((date(y, m, 1), last))
+            previous = index
+        if not blocks and self.start_date:
+            return [(self.start_date, self.start_date)]
+        return blocks
+
+    def span(self) -> tuple[date, date] | None:
+        """First and last day of the activity (its first run's start, its last run's end); None without either."""
+        runs = self.runs()
+        return (runs[0][0], runs[-1][1]) if runs else None
+
+    def done_for(self, run: tuple[date, date]) -> bool:
+        """A run counts as done when the activity was marked done on or after the run's first day."""
+        return self.done_on is not None and self.done_on >= run[0]
+
+    def open_run(self, today: date) -> tuple[date, date] | None:
+        """The earliest run that has started by ``today`` and is not done (what "mark as done" records)."""
+        return next((run for run in self.runs() if run[0] <= today and not self.done_for(run)), None)
 
     def active_in(self, year: int, month: int) -> bool:
         if month in (self.months or []):

@@ -66,12 +66,13 @@ def fiscal_year_detail(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
     can_manage = acts_for(request.user, fy.office_id, *MANAGERS)
     settings_form = FiscalYearSettingsForm(instance=fy) if can_manage else None
-    activities = list(fy.calendar_activities.select_related("responsible_group"))
+    activities = list(fy.calendar_activities.select_related("responsible_group", "fiscal_year"))
     months = fiscal_months(fy.year)
     quarters = list(fy.quarters.all())
     due_months = {(q.due_date.year, q.due_date.month): q for q in quarters if q.needs_form}
     calendar_rows = [
-        {"activity": a, "cells": [a.active_in(y, m) for (y, m) in months], "may_mark": _may_mark_done(request, a)}
+        {"activity": a, "cells": [a.active_in(y, m) for (y, m) in months], "may_mark": _may_mark_done(request, a),
+         "open_run": a.open_run(timezone.localdate())}
         for a in activities
     ]
     return render(request, "plans/fiscal_year_detail.html", {

@@ -2,7 +2,8 @@
 
 Each activity of a fiscal year's monitoring calendar (responsible group, months or dates) is reminded to its
 group's head and the office's planning staff on the days the year's calendar rules name (``ReminderRule`` with
-source "calendar"): before it starts, and after its last day while nobody has marked it done (overdue). The
+source "calendar"): before it starts, and after its last day while nobody has marked it done (overdue). An
+activity in separate months (every quarter: months 1, 4, 7) is reminded for each run of months. The
 outbox's unique keys make each reminder go once per person per rule.
 """
 
@@ -68,17 +69,17 @@ def _years_near(today: date):
 
 
 def calendar_items(today: date, catch_up_days: int) -> list[CalendarItem]:
-    """Activities not done whose reminder day (per the year's calendar rules) was today or within the catch-up."""
+    """Runs of activities not done whose reminder day (per the year's calendar rules) was today or within the
+    catch-up days: the latest such rule per run."""
     items, people = [], {}
     for fy in _years_near(today):
-        activities = [a for a in fy.calendar_activities.filter(done_on__isnull=True).select_related("responsible_group")
-                      if a.span()]
-        if not activities:
+        activities = list(fy.calendar_activities.select_related("responsible_group", "fiscal_year"))
+        runs = [(activity, run) for activity in activities for run in activity.runs() if not activity.done_for(run)]
+        if not runs:
             continue
         rules = rules_for(fy, ReminderRule.Source.CALENDAR)
         holidays = holiday_dates(fy.office, fy.start - timedelta(days=60), fy.end + timedelta(days=60))
-        for activity in activities:
-            start, end = activity.span()
+        for activity, (start, end) in runs:
             latest = None
             for rule in rules:
                 anchor = start if rule.anchor == ReminderRule.Anchor.START else end

@@ -193,3 +193,11 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["-day", "id"]
+
+    ABOUT = {"action": _("Inspection follow-up action"), "round": _("Monitoring round"),
+             "calendar": _("Monitoring calendar activity"), "editions": _("Annual report editions")}
+
+    @property
+    def about(self) -> str:
+        """What a reminder without a project and quarter was about (its key names its source)."""
+        return str(self.ABOUT.get(self.key.split(":", 1)[0], ""))

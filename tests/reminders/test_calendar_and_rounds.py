@@ -40,7 +40,13 @@ def monitoring_result(fy, indicator, owner, promo_group, planning):
 
 def test_an_activity_spans_its_months_in_fiscal_order(fy, promo_group):
     across = CalendarActivity(fiscal_year=fy, title="x", months=[11, 12, 1])
-    assert across.span() == (date(2025, 11, 1), date(2026, 1, 31))
+    assert across.span() == (date(2025, 11, 1), date(2026, 1, 31)) and len(across.runs()) == 1
+    quarterly = CalendarActivity(fiscal_year=fy, title="q", months=[1, 4, 7])
+    assert quarterly.runs() == [(date(2026, 1, 1), date(2026, 1, 31)), (date(2026, 4, 1), date(2026, 4, 30)),
+                                (date(2026, 7, 1), date(2026, 7, 31))]
+    quarterly.done_on = date(2026, 2, 3)  # the January run was done; April's is still ahead
+    assert quarterly.open_run(date(2026, 4, 2)) == (date(2026, 4, 1), date(2026, 4, 30))
+    assert quarterly.open_run(date(2026, 3, 1)) is None
     dated = CalendarActivity(fiscal_year=fy, title="y", start_date=date(2026, 5, 4), end_date=date(2026, 5, 8))
     assert dated.span() == (date(2026, 5, 4), date(2026, 5, 8))
     assert CalendarActivity(fiscal_year=fy, title="z").span() is None
