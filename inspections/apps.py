@@ -30,6 +30,7 @@ class InspectionsConfig(AppConfig):
 
         from reminders.sources import register_source
 
-        from .reminders import ACTIONS_SOURCE
+        from .reminders import ACTIONS_SOURCE, ROUNDS_SOURCE
 
         register_source(ACTIONS_SOURCE)
+        register_source(ROUNDS_SOURCE)

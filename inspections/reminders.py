@@ -1,7 +1,10 @@
-"""Inspection actions as a source of deadline reminders (registered in ``InspectionsConfig.ready()``).
+"""Inspection actions and monitoring rounds as sources of deadline reminders (registered in
+``InspectionsConfig.ready()``).
 
 An action not yet done is reminded to its owner 3 working days before its due date and on the
 day, and escalated to the group's head with a copy to planning staff 3 working days after it.
+A monitoring round's indicator results not yet sent (draft or returned) are reminded the same way to
+their responsible persons, before and on the round's due date, and escalated after it.
 """
 
 from dataclasses import dataclass
@@ -16,7 +19,7 @@ from plans.services import holiday_dates
 from reminders import outbox
 from reminders.sources import Source
 
-from .models import FollowUpAction
+from .models import FollowUpAction, MonitoringResult
 
 
 @dataclass(frozen=True)
@@ -104,3 +107,83 @@ def letter_context(items: list[ActionItem], today: date) -> dict:
 
 
 ACTIONS_SOURCE = Source(kind=ActionItem.kind, items=action_items, context=letter_context)
+
+
+# --- Monitoring rounds ------------------------------------------------------------------------
+
+ROUND_RULES = (ActionRule(-3, "owner"), ActionRule(0, "owner"), ActionRule(3, "escalation"))
+UNSENT_RESULTS = (MonitoringResult.State.DRAFT, MonitoringResult.State.RETURNED)
+
+
+@dataclass
+class RoundItem:
+    """One indicator result of a monitoring round, not sent yet, someone is told about."""
+
+    recipient: User
+    result: MonitoringResult
+    rule: ActionRule
+    days_left: int
+    kind = "round"
+
+    @property
+    def key(self) -> str:
+        return (f"round:{self.result.round_id}:result:{self.result.pk}:round{self.rule.offset:+d}:{self.rule.audience}:"
+                f"{self.due_date.isoformat()}:user:{self.recipient.pk}")
+
+    @property
+    def office_id(self) -> int:
+        return self.result.round.fiscal_year.office_id
+
+    @property
+    def due_date(self) -> date:
+        return self.result.round.due_date
+
+    def line(self) -> str:
+        return (f"monitoring round {self.result.round_id} “{self.result.round.title}” indicator "
+                f"{self.result.indicator.code} due {self.due_date} [round{self.rule.offset:+d}, {self.rule.audience}] "
+                f"{self.days_left:+d} working days, {self.result.state}")
+
+
+def round_items(today: date, catch_up_days: int) -> list[RoundItem]:
+    """Results not sent of rounds whose reminder day (per rule) was today or within the catch-up days."""
+    window = (today - timedelta(days=40), today + timedelta(days=40))
+    results = list(MonitoringResult.objects.filter(state__in=UNSENT_RESULTS, round__due_date__range=window)
+                   .select_related("round__fiscal_year__office", "responsible", "indicator")
+                   .order_by("round__due_date", "round_id", "indicator__order", "indicator__code"))
+    items, holidays_of, people = [], {}, {}
+    for result in results:
+        office = result.round.fiscal_year.office
+        if office.pk not in holidays_of:
+            holidays_of[office.pk] = holiday_dates(office, window[0] - timedelta(days=20), window[1] + timedelta(days=20))
+        holidays = holidays_of[office.pk]
+        due = result.round.due_date
+        latest = {}
+        for rule in ROUND_RULES:
+            day = shift_working_days(due, rule.offset, holidays)
+            if day <= today <= day + timedelta(days=catch_up_days) and day > latest.get(rule.audience, (date.min,))[0]:
+                latest[rule.audience] = (day, rule)
+        days_left = working_days_between(today, due, holidays)
+        for audience, (_day, rule) in latest.items():
+            if audience == "owner":
+                person = result.responsible
+                recipients = [person] if person.is_active and person.email else []
+            else:
+                if office.pk not in people:
+                    people[office.pk] = watchers(office)
+                heads, planning = people[office.pk]
+                recipients = heads.get(result.group_id, []) + planning
+            for person in {p.pk: p for p in recipients}.values():
+                items.append(RoundItem(person, result, rule, days_left))
+    return items
+
+
+def round_letter_context(items: list[RoundItem], today: date) -> dict:
+    """The monitoring rounds' part of one person's deadline letter."""
+    for item in items:
+        item.href = outbox.site_url(reverse("inspections:result", args=[item.result.pk]))
+    return {"own_results": [i for i in items if i.rule.audience == "owner"],
+            "watch_results": [i for i in items if i.rule.audience == "escalation"],
+            "monitoring": outbox.site_url(reverse("inspections:monitoring"))}
+
+
+ROUNDS_SOURCE = Source(kind=RoundItem.kind, items=round_items, context=round_letter_context)

@@ -79,4 +79,19 @@ def seed(offices, today: date | None = None) -> dict:
         for year in sorted({2562, current - 1, current}):
             years[(office.code, year)], _ = services.get_or_create_fiscal_year(office, year)
             seed_calendar(years[(office.code, year)], CALENDAR_2562 if year == 2562 else CALENDAR_2569)
+            if year == 2562 and years[(office.code, year)].form_quarters != [3, 4]:
+                # FY 2562's plan asks for project forms in Q3 and Q4 only (seeds/000_…txt, calendar row 2).
+                years[(office.code, year)].form_quarters = [3, 4]
+                years[(office.code, year)].save(update_fields=["form_quarters"])
+            mark_past_activities_done(years[(office.code, year)], today or timezone.localdate())
     return years
+
+
+def mark_past_activities_done(fy, today: date) -> None:
+    """Runs of activities that ended more than a month ago were done (on their last day): the demo's overdue
+    reminders then name only the recent ones."""
+    for activity in fy.calendar_activities.all():
+        ended = [end for _start, end in activity.runs() if end < today - timedelta(days=30)]
+        if ended and (activity.done_on is None or activity.done_on < max(ended)):
+            activity.done_on = max(ended)
+            activity.save(update_fields=["done_on"])

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -66,14 +66,42 @@ class FiscalYearCreateForm(forms.Form):
         return year
 
 
+QUARTER_CHOICES = [(n, _("Quarter %(n)s") % {"n": n}) for n in (1, 2, 3, 4)]
+
+
 class FiscalYearSettingsForm(forms.ModelForm):
+    form_quarters = forms.TypedMultipleChoiceField(
+        label=_("quarters that need a progress form"), choices=QUARTER_CHOICES, coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Quarters without a form get no form, no reminder and no missing mark."),
+        error_messages={"required": _("Choose at least one quarter that needs a progress form.")},
+    )
+    editions_deadline = ThaiDateField(
+        label=_("annual report editions due"), required=False,
+        help_text=_("The day the annual report's editions must be issued; empty: the fiscal year's last day."),
+    )
+
     class Meta:
         model = FiscalYear
-        fields = ["report_working_days"]
+        fields = ["report_working_days", "form_quarters", "editions_deadline"]
         help_texts = {
             "report_working_days": _("Quarterly progress forms are due this many working days after the quarter "
                                      "ends. Changing it moves the due dates that have not passed yet."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["form_quarters"] = list(self.instance.form_quarters or (1, 2, 3, 4))
+
+    def clean_form_quarters(self):
+        return sorted(set(self.cleaned_data["form_quarters"]))
+
+    def clean_editions_deadline(self):
+        day = self.cleaned_data.get("editions_deadline")
+        if day and not (self.instance.start <= day <= self.instance.end + timedelta(days=120)):
+            raise forms.ValidationError(_("Choose a day within the fiscal year or up to four months after it."))
+        return day
 
 
 class DayOffForm(forms.Form):

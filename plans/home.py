@@ -20,7 +20,7 @@ def home(request):
     today = timezone.localdate()
     fy = FiscalYear.objects.filter(office=office, year=fiscal_year_of(today)).first()
     quarters = list(fy.quarters.all()) if fy else []
-    next_due = next((q for q in quarters if q.due_date >= today), None)
+    next_due = next((q for q in quarters if q.due_date >= today and q.needs_form), None)
     cards = role_cards(user)
     return render(request, "accounts/home.html", {
         "office": office,

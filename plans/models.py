@@ -18,6 +18,13 @@ from .lib import fiscal
 from .lib.thaidate import format_date
 
 
+ALL_QUARTERS = (1, 2, 3, 4)
+
+
+def all_quarters() -> list[int]:
+    return list(ALL_QUARTERS)
+
+
 class FiscalYearQuerySet(ScopedQuerySet):
     office_lookup = "office"
 
@@ -44,6 +51,14 @@ class FiscalYear(models.Model):
         validators=[MaxValueValidator(120)],
         help_text=_("Late forms are accepted until then; afterwards only with an exception from planning staff."),
     )
+    form_quarters = models.JSONField(
+        _("quarters that need a progress form"), default=all_quarters, blank=True,
+        help_text=_("Quarters without a form get no form, no reminder and no missing mark."),
+    )
+    editions_deadline = models.DateField(
+        _("annual report editions due"), null=True, blank=True,
+        help_text=_("The day the annual report's editions must be issued; empty: the fiscal year's last day."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FiscalYearQuerySet.as_manager()
@@ -67,6 +82,15 @@ class FiscalYear(models.Model):
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+    def needs_form(self, number: int) -> bool:
+        """Whether quarter ``number`` asks for progress forms this year (a per-year setting)."""
+        return number in (self.form_quarters if self.form_quarters else ALL_QUARTERS)
+
+    @property
+    def editions_due(self) -> date:
+        """When the annual report's editions must be issued (default: 30 September, the year's last day)."""
+        return self.editions_deadline or self.end
 
 
 class QuarterQuerySet(ScopedQuerySet):
@@ -107,6 +131,11 @@ class Quarter(models.Model):
 
     def window_closes(self) -> date:
         return self.due_date + timedelta(days=self.fiscal_year.window_closes_days_after_due)
+
+    @property
+    def needs_form(self) -> bool:
+        """Whether this quarter asks for progress forms (FiscalYear.form_quarters)."""
+        return self.fiscal_year.needs_form(self.number)
 
     def accepts_reports_on(self, day: date) -> bool:
         return self.window_opens() <= day <= self.window_closes()
@@ -208,6 +237,7 @@ class CalendarActivity(models.Model):
     )
     responsible_text = models.CharField(_("informant / responsible"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
 
     objects = CalendarActivityQuerySet.as_manager()
 
@@ -225,6 +255,39 @@ class CalendarActivity(models.Model):
             raise ValidationError({"months": _("Months must be numbers from 1 to 12.")})
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date is before the start date.")})
+
+    def runs(self) -> list[tuple[date, date]]:
+        """When the activity takes place: its dates, else each run of consecutive months (in fiscal-year order)
+        — "every quarter" in months 1, 4 and 7 is three runs; [] when it has neither."""
+        if self.start_date and self.end_date:
+            return [(self.start_date, self.end_date)]
+        chosen = set(self.months or [])
+        blocks, previous = [], None
+        for index, (y, m) in enumerate(fiscal.fiscal_months(self.fiscal_year.year)):
+            if m not in chosen:
+                continue
+            last = date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
+            if previous is not None and previous == index - 1:
+                blocks[-1] = (blocks[-1][0], last)
+            else:
+                blocks.append((date(y, m, 1), last))
+            previous = index
+        if not blocks and self.start_date:
+            return [(self.start_date, self.start_date)]
+        return blocks
+
+    def span(self) -> tuple[date, date] | None:
+        """First and last day of the activity (its first run's start, its last run's end); None without either."""
+        runs = self.runs()
+        return (runs[0][0], runs[-1][1]) if runs else None
+
+    def done_for(self, run: tuple[date, date]) -> bool:
+        """A run counts as done when the activity was marked done on or after the run's first day."""
+        return self.done_on is not None and self.done_on >= run[0]
+
+    def open_run(self, today: date) -> tuple[date, date] | None:
+        """The earliest run that has started by ``today`` and is not done (what "mark as done" records)."""
+        return next((run for run in self.runs() if run[0] <= today and not self.done_for(run)), None)
 
     def active_in(self, year: int, month: int) -> bool:
         if month in (self.months or []):

@@ -27,4 +27,5 @@ urlpatterns = [
     path("<int:year>/calendar/new/", views.calendar_activity_edit, name="calendar_new"),
     path("<int:year>/calendar/<int:pk>/", views.calendar_activity_edit, name="calendar_edit"),
     path("<int:year>/calendar/<int:pk>/delete/", views.calendar_activity_delete, name="calendar_delete"),
+    path("<int:year>/calendar/<int:pk>/done/", views.calendar_activity_done, name="calendar_done"),
 ]

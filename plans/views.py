@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.offices import current_office
-from accounts.permissions import DIRECTORS, MANAGERS, acts_for
+from accounts.permissions import DIRECTORS, GROUP_HEADS, MANAGERS, acts_for
 
 from . import services
 from .choosing import current_year_redirect
@@ -66,12 +66,14 @@ def fiscal_year_detail(request, year: int):
     fy = get_fiscal_year_for_user(request, year)
     can_manage = acts_for(request.user, fy.office_id, *MANAGERS)
     settings_form = FiscalYearSettingsForm(instance=fy) if can_manage else None
-    activities = list(fy.calendar_activities.select_related("responsible_group"))
+    activities = list(fy.calendar_activities.select_related("responsible_group", "fiscal_year"))
     months = fiscal_months(fy.year)
     quarters = list(fy.quarters.all())
-    due_months = {(q.due_date.year, q.due_date.month): q for q in quarters}
+    due_months = {(q.due_date.year, q.due_date.month): q for q in quarters if q.needs_form}
     calendar_rows = [
-        {"activity": a, "cells": [a.active_in(y, m) for (y, m) in months]} for a in activities
+        {"activity": a, "cells": [a.active_in(y, m) for (y, m) in months], "may_mark": _may_mark_done(request, a),
+         "open_run": a.open_run(timezone.localdate())}
+        for a in activities
     ]
     return render(request, "plans/fiscal_year_detail.html", {
         "fy": fy, "quarters": quarters, "months": months, "calendar_rows": calendar_rows,
@@ -92,8 +94,9 @@ def fiscal_year_settings(request, year: int):
             moved = services.recompute_open_due_dates(fy.office)
         messages.success(request, _("Saved. %(count)s open due date(s) moved.") % {"count": len(moved)})
     else:
-        for error in form.errors.get("report_working_days", []):
-            messages.error(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect("plans:fiscal_year_detail", year=fy.year)
 
 
@@ -313,4 +316,31 @@ def calendar_activity_delete(request, year: int, pk: int):
     _require_manager(request, fy)
     get_object_or_404(CalendarActivity, pk=pk, fiscal_year=fy).delete()
     messages.success(request, _("Deleted."))
+    return redirect(reverse("plans:fiscal_year_detail", args=[fy.year]) + "#calendar")
+
+
+def _may_mark_done(request, activity: CalendarActivity) -> bool:
+    """Planning staff and administrators, or the head of the activity's responsible group, record it done."""
+    office = activity.fiscal_year.office_id
+    if acts_for(request.user, office, *MANAGERS):
+        return True
+    return (activity.responsible_group_id is not None and acts_for(request.user, office, *GROUP_HEADS)
+            and request.user.work_groups.filter(pk=activity.responsible_group_id).exists())
+
+
+@login_required
+@require_POST
+def calendar_activity_done(request, year: int, pk: int):
+    """Record a calendar activity done (its overdue reminders stop), or take that back."""
+    fy = get_fiscal_year_for_user(request, year)
+    activity = get_object_or_404(CalendarActivity, pk=pk, fiscal_year=fy)
+    if not _may_mark_done(request, activity):
+        raise PermissionDenied(_("Only planning staff or the head of the responsible group may record this."))
+    if request.POST.get("done") == "1":
+        activity.done_on = timezone.localdate()
+        messages.success(request, _("Recorded as done: reminders about it stop."))
+    else:
+        activity.done_on = None
+        messages.success(request, _("Marked as not done yet."))
+    activity.save(update_fields=["done_on"])
     return redirect(reverse("plans:fiscal_year_detail", args=[fy.year]) + "#calendar")

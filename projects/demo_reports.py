@@ -308,6 +308,8 @@ def _seed(fy, *, closed: bool) -> Counter:
     for quarter in fy.quarters.select_related("fiscal_year").order_by("number"):
         if quarter.start_date > today or (live is not None and quarter.number > live.number):
             break
+        if not quarter.needs_form:
+            continue  # the year asks for no form in this quarter (FiscalYear.form_quarters)
         if not closed and quarter != live and quarter.window_closes() >= today:
             continue
         if QuarterlyReport.objects.filter(quarter=quarter).exists():

@@ -35,7 +35,8 @@ def _owner(user, *, office, today):
         return []
     returned = list(returned_forms(user))
     quarters = [q for q in Quarter.objects.filter(fiscal_year__in={p.fiscal_year_id for p in projects})
-                .select_related("fiscal_year").order_by("fiscal_year__year", "number") if q.accepts_reports_on(today)]
+                .select_related("fiscal_year").order_by("fiscal_year__year", "number")
+                if q.accepts_reports_on(today) and q.needs_form]
     reports = {(r.project_id, r.quarter_id): r for r in QuarterlyReport.objects.filter(
         project__in=projects, quarter__in=quarters).only("id", "project_id", "quarter_id", "state")}
     due = []

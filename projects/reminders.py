@@ -72,6 +72,8 @@ def form_items(today: date, catch_up_days: int) -> list[Item]:
     """Quarterly forms not sent, on the days the year's rules name."""
     items = []
     for quarter in _quarters_near(today):
+        if not quarter.needs_form:
+            continue  # this year asks for no form in this quarter: no reminder
         fy, office = quarter.fiscal_year, quarter.fiscal_year.office
         holidays = holiday_dates(office, quarter.end_date - timedelta(days=20), quarter.due_date + timedelta(days=40))
         latest = {}  # audience → (day, rule): the most recent rule due now, per audience
@@ -150,7 +152,7 @@ def office_week(office, today: date) -> OfficeWeek | None:
     if fy is None:
         return None
     week = OfficeWeek(office, fy)
-    quarters = list(fy.quarters.order_by("number"))
+    quarters = [q for q in fy.quarters.order_by("number") if q.needs_form]
     holidays = holiday_dates(office, fy.start, fy.end + timedelta(days=60))
     projects = {p.pk: p for p in Project.objects.filter(fiscal_year=fy).exclude(status=Project.Status.CANCELLED)
                 .select_related("group").order_by("code")}

@@ -48,6 +48,8 @@ def get_report_for_user(request, pk: int, number: int) -> QuarterlyReport:
     if reads_final_work_only(request.user) and (
             report is None or not QuarterlyReport.objects.visible_to(request.user).filter(pk=report.pk).exists()):
         raise Http404  # what committee members read is decided where all seeing is (scoping's final_filter)
+    if report is None and not quarter.needs_form:
+        raise Http404  # this year asks for no form in this quarter (FiscalYear.form_quarters)
     if report is None:
         report = workflow.unsaved_report(project, quarter)
     if request.method == "POST" and (report.pk or "save" in engine.available_moves(request.user, report)):
@@ -70,7 +72,7 @@ def my_forms(request):
             for r in returned]
     seen = {r.pk for r in returned}
     if fy is not None:
-        quarters = [q for q in fy.quarters.select_related("fiscal_year") if q.window_opens() <= today]
+        quarters = [q for q in fy.quarters.select_related("fiscal_year") if q.window_opens() <= today and q.needs_form]
         projects = list(Project.objects.editable_by(request.user).filter(fiscal_year=fy)
                         .exclude(status=Project.Status.CANCELLED).select_related("group").order_by("code"))
         reports = {(r.project_id, r.quarter_id): r for r in
@@ -348,7 +350,7 @@ def quarter_overview(request):
     fy = _fiscal_year(request)
     office = current_office(request)
     today = timezone.localdate()
-    quarters = list(fy.quarters.all()) if fy else []
+    quarters = [q for q in fy.quarters.all() if q.needs_form] if fy else []
     number = request.GET.get("q")
     quarter = next((q for q in quarters if str(q.number) == number), None) or next(
         (q for q in reversed(quarters) if q.window_opens() <= today), quarters[0] if quarters else None)

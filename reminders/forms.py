@@ -10,14 +10,27 @@ MIN_OFFSET, MAX_OFFSET = -15, 20
 class RuleForm(forms.ModelForm):
     class Meta:
         model = ReminderRule
-        fields = ["anchor", "offset", "audience", "is_active"]
+        fields = ["source", "anchor", "offset", "audience", "is_active"]
         widgets = {"offset": forms.NumberInput(attrs={"min": MIN_OFFSET, "max": MAX_OFFSET, "class": "text-end"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].required = False  # a row posted without it is about quarterly forms
+
+    def clean_source(self):
+        return self.cleaned_data.get("source") or ReminderRule.Source.FORM
 
     def clean(self):
         data = super().clean()
         offset = data.get("offset")
         if offset is None:
             return data
+        source, anchor = data.get("source"), data.get("anchor")
+        if source == ReminderRule.Source.CALENDAR and anchor == ReminderRule.Anchor.WINDOW:
+            self.add_error("anchor", _("A calendar activity has no reporting window: count from its start or "
+                                       "from its last day (the due date)."))
+        if source == ReminderRule.Source.FORM and anchor == ReminderRule.Anchor.START:
+            self.add_error("anchor", _("Quarterly forms count from the window opening or the due date."))
         if data.get("anchor") == ReminderRule.Anchor.WINDOW and offset != 0:
             self.add_error("offset", _("A reminder when the window opens is sent on the quarter's last day: "
                                        "leave the working days at 0, or count from the due date instead."))
@@ -40,7 +53,7 @@ class BaseRuleFormSet(forms.BaseModelFormSet):
                 continue
             data = form.cleaned_data
             offset = 0 if data["anchor"] == ReminderRule.Anchor.WINDOW else data["offset"]
-            key = (data["anchor"], offset, data["audience"])
+            key = (data["source"], data["anchor"], offset, data["audience"])
             if key in seen:
                 raise ValidationError(_("Two rows say the same thing (same day and same audience); keep one."))
             seen.add(key)

@@ -85,16 +85,22 @@ class Message(models.Model):
 
 
 class ReminderRule(models.Model):
-    """When deadline reminders go out for a fiscal year's quarterly forms, and to whom.
+    """When deadline reminders go out for a fiscal year's quarterly forms or calendar activities, and to whom.
 
-    A rule is anchored on the window opening (the quarter's last day) or on the due date,
-    shifted by a number of working days (negative: before). Escalations go to the group head,
-    with a copy to the planning group.
+    A quarterly-form rule (source "form") is anchored on the window opening (the quarter's last day) or on
+    the due date, shifted by a number of working days (negative: before). Escalations go to the group head,
+    with a copy to the planning group. A calendar rule (source "calendar") is anchored on the activity's
+    first day ("start") or its last day ("due"); it goes to the responsible group's head and planning staff.
     """
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Quarterly progress forms")
+        CALENDAR = "calendar", _("Monitoring calendar activities")
 
     class Anchor(models.TextChoices):
         WINDOW = "window", _("when the window opens")
         DUE = "due", _("relative to the due date")
+        START = "start", _("relative to the activity's start")
 
     class Audience(models.TextChoices):
         OWNER = "owner", _("Project owners")
@@ -107,17 +113,22 @@ class ReminderRule(models.Model):
         (Anchor.DUE, 1, Audience.OWNER),
         (Anchor.DUE, 3, Audience.ESCALATION),
     ]
+    CALENDAR_DEFAULTS = [
+        (Anchor.START, -5, Audience.ESCALATION),
+        (Anchor.DUE, 1, Audience.ESCALATION),
+    ]
 
     fiscal_year = models.ForeignKey("plans.FiscalYear", on_delete=models.CASCADE, related_name="reminder_rules")
+    source = models.CharField(_("about"), max_length=10, choices=Source.choices, default=Source.FORM)
     anchor = models.CharField(_("from"), max_length=6, choices=Anchor.choices, default=Anchor.DUE)
     offset = models.SmallIntegerField(_("working days (negative: before)"), default=0)
     audience = models.CharField(_("to"), max_length=10, choices=Audience.choices, default=Audience.OWNER)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        ordering = ["fiscal_year", "anchor", "offset", "audience"]
-        constraints = [models.UniqueConstraint(fields=["fiscal_year", "anchor", "offset", "audience"],
-                                               name="reminderrule_unique")]
+        ordering = ["fiscal_year", "source", "anchor", "offset", "audience"]
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "source", "anchor", "offset", "audience"],
+                                               name="reminderrule_unique_per_source")]
         verbose_name = _("reminder rule")
         verbose_name_plural = _("reminder rules")
 
@@ -126,6 +137,8 @@ class ReminderRule(models.Model):
 
     @property
     def description(self) -> str:
+        if self.source == self.Source.CALENDAR:
+            return self._calendar_description()
         if self.anchor == self.Anchor.WINDOW:
             return gettext("When the window opens")
         if self.offset == 0:
@@ -136,9 +149,30 @@ class ReminderRule(models.Model):
         return ngettext("%(n)d working day after the due date", "%(n)d working days after the due date",
                         self.offset) % {"n": self.offset}
 
+    def _calendar_description(self) -> str:
+        n = abs(self.offset)
+        if self.anchor == self.Anchor.START:
+            if self.offset == 0:
+                return gettext("On the activity's first day")
+            if self.offset < 0:
+                return ngettext("%(n)d working day before the activity starts",
+                                "%(n)d working days before the activity starts", n) % {"n": n}
+            return ngettext("%(n)d working day after the activity started",
+                            "%(n)d working days after the activity started", n) % {"n": n}
+        if self.offset == 0:
+            return gettext("On the activity's last day, if not done")
+        if self.offset < 0:
+            return ngettext("%(n)d working day before the activity ends, if not done",
+                            "%(n)d working days before the activity ends, if not done", n) % {"n": n}
+        return ngettext("%(n)d working day after the activity ended, if not done (overdue)",
+                        "%(n)d working days after the activity ended, if not done (overdue)", n) % {"n": n}
+
     @property
     def code(self) -> str:
-        return "window" if self.anchor == self.Anchor.WINDOW else f"due{self.offset:+d}"
+        if self.anchor == self.Anchor.WINDOW:
+            return "window"
+        prefix = "cal-" if self.source == self.Source.CALENDAR else ""
+        return f"{prefix}{self.anchor}{self.offset:+d}"
 
 
 class Reminder(models.Model):
@@ -159,3 +193,11 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["-day", "id"]
+
+    ABOUT = {"action": _("Inspection follow-up action"), "round": _("Monitoring round"),
+             "calendar": _("Monitoring calendar activity"), "editions": _("Annual report editions")}
+
+    @property
+    def about(self) -> str:
+        """What a reminder without a project and quarter was about (its key names its source)."""
+        return str(self.ABOUT.get(self.key.split(":", 1)[0], ""))

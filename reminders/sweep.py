@@ -23,13 +23,14 @@ CATCH_UP_DAYS = 2
 SWEEP_LOCK = 7_105_569  # PostgreSQL advisory lock id: one sweep at a time
 
 
-def rules_for(fiscal_year) -> list[ReminderRule]:
-    """The year's rules; a year without any gets the defaults."""
-    rules = list(fiscal_year.reminder_rules.all())
+def rules_for(fiscal_year, source: str = ReminderRule.Source.FORM) -> list[ReminderRule]:
+    """The year's rules about ``source`` (quarterly forms by default); a year without any gets the defaults."""
+    rules = list(fiscal_year.reminder_rules.filter(source=source))
     if not rules:
-        rules = [ReminderRule.objects.get_or_create(fiscal_year=fiscal_year, anchor=anchor, offset=offset,
-                                                    audience=audience)[0]
-                 for anchor, offset, audience in ReminderRule.DEFAULTS]
+        defaults = ReminderRule.CALENDAR_DEFAULTS if source == ReminderRule.Source.CALENDAR else ReminderRule.DEFAULTS
+        rules = [ReminderRule.objects.get_or_create(fiscal_year=fiscal_year, source=source, anchor=anchor,
+                                                    offset=offset, audience=audience)[0]
+                 for anchor, offset, audience in defaults]
     return [rule for rule in rules if rule.is_active]
 
 

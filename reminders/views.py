@@ -153,7 +153,8 @@ def rules(request, year: int):
     if not (may_edit or has_any(request.user, *DIRECTORS)):
         raise PermissionDenied(_("Reminder rules are set by planning staff and administrators."))
     rules_for(fy)  # a year without rules gets the defaults, shown here to edit
-    queryset = ReminderRule.objects.filter(fiscal_year=fy).order_by("-anchor", "offset", "audience")
+    rules_for(fy, ReminderRule.Source.CALENDAR)
+    queryset = ReminderRule.objects.filter(fiscal_year=fy).order_by("-source", "-anchor", "offset", "audience")
     formset = RuleFormSet(queryset=queryset)
     if request.method == "POST":
         if not may_edit:
@@ -172,10 +173,13 @@ def rules(request, year: int):
             return redirect("reminders:rules", year=fy.year)
     quarters = list(fy.quarters.order_by("number"))
     holidays = holiday_dates(office, fy.start, fy.end + timedelta(days=60))
-    schedule = [{"rule": rule, "days": [rule_day(rule, q, holidays) for q in quarters]}
-                for rule in queryset]
+    schedule = [{"rule": rule, "days": [rule_day(rule, q, holidays) if q.needs_form else None for q in quarters]}
+                for rule in queryset if rule.source == ReminderRule.Source.FORM]
+    calendar = [{"activity": activity, "span": activity.span()}
+                for activity in fy.calendar_activities.select_related("responsible_group") if activity.span()]
+    calendar_rules = [rule for rule in queryset if rule.source == ReminderRule.Source.CALENDAR]
     years = FiscalYear.objects.visible_to(request.user).filter(office=office).order_by("-year")
     return render(request, "reminders/rules.html", {
         "fy": fy, "formset": formset, "may_edit": may_edit, "quarters": quarters, "schedule": schedule,
-        "years": years,
+        "years": years, "calendar": calendar, "calendar_rules": calendar_rules,
     })

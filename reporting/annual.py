@@ -42,6 +42,11 @@ AUDIENCES = {
         "addressee": "เลขาธิการคณะกรรมการการศึกษาขั้นพื้นฐาน",
         "sections": ["overview", "results", "projects", "budget", "problems"],
     },
+    Audience.OTHERS: {
+        "name": "ผู้ที่เกี่ยวข้อง",
+        "addressee": "หัวหน้าส่วนราชการ ผู้บริหารสถานศึกษาในสังกัด และผู้ที่เกี่ยวข้อง",
+        "sections": ["overview", "results", "budget", "problems"],
+    },
 }
 TITLES = {
     "overview": "ภาพรวมแผนปฏิบัติการประจำปี",
@@ -125,7 +130,7 @@ def _snapshot(fiscal_year, audience: str, *, basis: str, today: date | None) -> 
         "by_group": [{"name": g.name, "budget": _money(a), "disbursed": _money(p)} for g, a, p in year.budget_by_group],
         "quarters": [{"number": q.number, "due": q.due_date.isoformat(), "projects": year.totals[q.number].projects,
                       "on_time": year.totals[q.number].on_time, "late": year.totals[q.number].late,
-                      "missing": year.totals[q.number].missing} for q in year.quarters],
+                      "missing": year.totals[q.number].missing} for q in year.form_quarters],
         "budget_quarters": [{"number": b.number, "disbursed": _money(b.disbursed), "cumulative": _money(b.cumulative),
                              "target_percent": _money(b.target_percent), "target": _money(b.target_amount)}
                             for b in year.budget_quarters],

@@ -20,6 +20,9 @@ from accounts.scoping import readable_office_ids
 from documents.responses import pdf_response
 
 from plans.choosing import chosen_fiscal_year
+from plans.forms import ThaiDateField
+
+from .annual import AUDIENCES
 from .figures import Basis
 from .models import AnnualReport, Audience
 
@@ -33,6 +36,21 @@ class GenerateForm(forms.Form):
     basis = forms.ChoiceField(label=gettext_lazy("Results from"), initial=Basis.APPROVED, choices=[
         (Basis.APPROVED, gettext_lazy("approved forms only")), (Basis.SUBMITTED, gettext_lazy("all submitted forms"))])
     thai_digits = forms.BooleanField(label=gettext_lazy("Thai digits throughout (๑๒๓)"), required=False)
+
+
+class IssueForm(forms.Form):
+    """How an approved edition went out: the office's letter (number, date) and to whom."""
+
+    issued_on = ThaiDateField(label=gettext_lazy("Date of the letter"))
+    issued_letter_no = forms.CharField(label=gettext_lazy("Letter number"), max_length=100,
+                                       help_text=gettext_lazy("e.g. ศธ 04286/1234"))
+    issued_to = forms.CharField(label=gettext_lazy("Issued to"), max_length=300)
+
+    def clean_issued_on(self):
+        day = self.cleaned_data["issued_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The letter's date cannot be in the future."))
+        return day
 
 
 class ReturnForm(forms.Form):
@@ -88,8 +106,26 @@ def annual_list(request):
         raise PermissionDenied(_("Annual reports are for planning staff, the director and their audiences."))
     return render(request, "reporting/annual_list.html", {
         "fy": fy, "years": years, "editions": editions, "form": GenerateForm(),
-        "may_generate": may_generate(request.user, office),
+        "may_generate": may_generate(request.user, office), "deadline": fy.editions_due,
+        "today": timezone.localdate(),
+        "audiences": _audience_status(editions, fy) if _staff(request.user, office) else [],
     })
+
+
+def _audience_status(editions, fy) -> list[dict]:
+    """Each audience's latest approved edition and whether it was issued: what the deadline still waits for."""
+    out = []
+    for value, label in Audience.choices:
+        approved = [e for e in editions if e.audience == value and e.state == State.APPROVED]
+        issued = next((e for e in approved if e.is_issued), None)
+        out.append({"audience": value, "label": label, "approved": approved[0] if approved else None,
+                    "issued": issued})
+    return out
+
+
+def may_issue(user, office) -> bool:
+    """Planning staff, the director and administrators record how an approved edition was issued."""
+    return acts_for(user, office, *EDITION_STAFF)
 
 
 @login_required
@@ -136,7 +172,40 @@ def annual_detail(request, pk: int):
     return render(request, template, {
         "report": report, "may_decide": may_decide(request.user, report.office) and report.state == State.DRAFT,
         "may_generate": may_generate(request.user, report.office), "return_form": ReturnForm(),
+        **_issue_context(request, report),
     })
+
+
+def _issue_context(request, report, form=None) -> dict:
+    may = report.state == State.APPROVED and may_issue(request.user, report.office)
+    if may and form is None:
+        form = IssueForm(initial={
+            "issued_on": report.issued_on or timezone.localdate(), "issued_letter_no": report.issued_letter_no,
+            "issued_to": report.issued_to or AUDIENCES[report.audience]["addressee"]})
+    return {"may_issue": may, "issue_form": form if may else None}
+
+
+@login_required
+@require_POST
+def annual_issue(request, pk: int):
+    """Record when and how an approved edition was issued (letter number, date, to whom)."""
+    report = _edition(request, pk)
+    if not may_issue(request.user, report.office):
+        raise PermissionDenied(_("Planning staff and the director record how an edition was issued."))
+    if report.state != State.APPROVED:
+        return render(request, "reporting/annual_detail.html", {
+            "report": report, "may_decide": False, "return_form": ReturnForm(),
+            "may_generate": may_generate(request.user, report.office),
+            "issue_error": _("Only an approved edition is issued."), **_issue_context(request, report)}, status=409)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        return render(request, "reporting/annual_detail.html", {
+            "report": report, "may_decide": False, "return_form": ReturnForm(),
+            "may_generate": may_generate(request.user, report.office),
+            **_issue_context(request, report, form)}, status=400)
+    AnnualReport.objects.filter(pk=pk, state=State.APPROVED).update(issued_by=request.user, **form.cleaned_data)
+    messages.success(request, _("Recorded how this edition was issued."))
+    return redirect("reporting:annual_detail", pk=pk)
 
 
 @login_required

@@ -12,3 +12,9 @@ class ReportingConfig(AppConfig):
         from . import pending as editions_pending
 
         pending.register("editions", editions_pending.items)
+
+        from reminders.sources import register_source
+
+        from .reminders import EDITIONS_SOURCE
+
+        register_source(EDITIONS_SOURCE)

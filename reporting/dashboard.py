@@ -49,7 +49,7 @@ def dashboard(request):
         [(_("Disbursed (cumulative)"), "#0d6efd", [b.cumulative for b in year.budget_quarters]),
          (_("Disbursement target (cumulative)"), "#adb5bd", [b.target_amount for b in year.budget_quarters])],
         title=_("Budget disbursed against the cumulative target, by quarter (baht)"))
-    rows = [{"group": g, "cells": [(q, year.matrix[g][q.number]) for q in year.quarters]} for g in year.groups]
+    rows = [{"group": g, "cells": [(q, year.matrix[g][q.number]) for q in year.form_quarters]} for g in year.groups]
     counts = year.indicator_counts
     current = next((b for b in reversed(year.budget_quarters) if b.cumulative is not None), None)
     from inspections.models import FollowUpAction
@@ -69,7 +69,7 @@ def dashboard(request):
         "overdue": year.overdue[:OVERDUE_LISTED], "overdue_count": year.overdue_count, "current": current,
         "query": query, "query_string": urlencode({k: v for k, v in query.items() if v}),
         "project_count": year.project_count,
-        "totals": [(q, year.totals[q.number]) for q in year.quarters],
+        "totals": [(q, year.totals[q.number]) for q in year.form_quarters],
         "open_actions": open_actions, "open_action_count": actions.count(), "today": today,
     })
 
@@ -92,7 +92,9 @@ def export(request, kind: str):
     quarter, group, groups, basis = filters(request, fy)
     if kind == "progress":  # the chosen quarter's forms (default: the latest quarter that has started)
         today = timezone.localdate()
-        number = quarter or max((q.number for q in fy.quarters.all() if q.start_date <= today), default=1)
+        forms = [q for q in fy.quarters.all() if q.needs_form]
+        number = quarter or max((q.number for q in forms if q.start_date <= today),
+                                default=forms[0].number if forms else 1)
         year = figures.year(fy, user=request.user, basis=basis, group=group, quarter=number)
         workbook = EXPORTS[kind](year, number)
     else:

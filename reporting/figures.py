@@ -139,6 +139,11 @@ class Year:
     overdue_count: int = 0
 
     @property
+    def form_quarters(self) -> list:
+        """The quarters that ask for progress forms this year (FiscalYear.form_quarters): the matrix's columns."""
+        return [q for q in self.quarters if q.needs_form]
+
+    @property
     def indicator_counts(self) -> Counter:
         return Counter(figure.status for figure in self.indicators)
 
@@ -209,16 +214,17 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
             activities[activity.project_id].append(activity)
     source_labels = {value: str(label) for value, label in Project.Source.choices}
 
-    groups, matrix, totals = [], {}, {q.number: Cell() for q in quarters}
+    form_quarters = [q for q in quarters if q.needs_form]  # a quarter without forms has no missing form
+    groups, matrix, totals = [], {}, {q.number: Cell() for q in form_quarters}
     overdue, figures = [], []
     by_group_budget = defaultdict(lambda: [ZERO, ZERO])
     sources = defaultdict(lambda: [0, ZERO])
     for project in projects:
         if project.group not in matrix:
             groups.append(project.group)
-            matrix[project.group] = {q.number: Cell() for q in quarters}
+            matrix[project.group] = {q.number: Cell() for q in form_quarters}
         mine = reports.get(project.pk, {})
-        for q in quarters:
+        for q in form_quarters:
             cell = Cell(projects=1)
             report = mine.get(q.number)
             if report is not None and report.first_submitted_at is not None:
@@ -339,10 +345,11 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
     for row in (QuarterlyReport.objects.filter(project__in=scope, first_submitted_at__isnull=False).order_by()
                 .values("project__group", "quarter_id", "timeliness").annotate(n=Count("id"))):
         sent[(row["project__group"], number_of[row["quarter_id"]])][row["timeliness"]] += row["n"]
-    matrix, totals = {}, {q.number: Cell() for q in quarters}
+    form_quarters = [q for q in quarters if q.needs_form]  # a quarter without forms has no missing form
+    matrix, totals = {}, {q.number: Cell() for q in form_quarters}
     for g in groups:
         matrix[g] = {}
-        for q in quarters:
+        for q in form_quarters:
             counts = sent[(g.pk, q.number)]
             late = counts.get(QuarterlyReport.Timeliness.LATE, 0)
             on_time = sum(counts.values()) - late
@@ -384,7 +391,7 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
         indicators.append(IndicatorFigure(indicator, indicator.target_value, result,
                                           texts=[text for _value, text in found if text]))
     overdue = []
-    for q in quarters:
+    for q in form_quarters:
         if q.due_date >= today or len(overdue) >= overdue_listed:
             continue
         sent_in_quarter = QuarterlyReport.objects.filter(quarter=q, first_submitted_at__isnull=False)
@@ -399,5 +406,5 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
         indicators=indicators, projects=[], by_source=by_source,
         overdue=[(p, q, states.get((p.pk, q.pk))) for p, q in overdue],
         project_count=sum(row["n"] for row in per_group.values()),
-        overdue_count=sum(totals[q.number].missing for q in quarters),
+        overdue_count=sum(totals[q.number].missing for q in form_quarters),
     )

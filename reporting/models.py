@@ -23,6 +23,7 @@ class Audience(models.TextChoices):
     PEC = "pec", _("Provincial education committee (กศจ.)")
     KTPN = "ktpn", _("Monitoring and evaluation committee (ก.ต.ป.น.)")
     OBEC = "obec", _("OBEC (สพฐ.)")
+    OTHERS = "othr", _("Others concerned (ผู้ที่เกี่ยวข้อง)")
 
 
 class AnnualReportQuerySet(models.QuerySet):
@@ -68,6 +69,12 @@ class AnnualReport(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(_("reason for returning"), blank=True)
+    # How an approved edition was issued to its audience (a letter of the office).
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_letter_no = models.CharField(_("letter number"), max_length=100, blank=True)
+    issued_to = models.CharField(_("issued to"), max_length=300, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
 
     objects = AnnualReportQuerySet.as_manager()
 
@@ -78,6 +85,10 @@ class AnnualReport(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year.year} {self.audience} #{self.pk}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_on is not None
 
     @property
     def is_busy(self) -> bool:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("annual/<int:pk>/", annual_views.annual_detail, name="annual_detail"),
     path("annual/<int:pk>/decide/", annual_views.annual_decide, name="annual_decide"),
     path("annual/<int:pk>/retry/", annual_views.annual_retry, name="annual_retry"),
+    path("annual/<int:pk>/issue/", annual_views.annual_issue, name="annual_issue"),
     path("annual/<int:pk>/report.pdf", annual_views.annual_download, name="annual_download"),
 ]

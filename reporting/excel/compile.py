@@ -21,7 +21,8 @@ def _of(year: Year) -> dict:
 
 def progress(year: Year, quarter: int | None = None) -> Workbook:
     """One row per project: the chosen quarter's form (default: the latest quarter that has started)."""
-    number = quarter or max((q.number for q in year.quarters if q.start_date <= year.today), default=1)
+    number = quarter or max((q.number for q in year.form_quarters if q.start_date <= year.today),
+                            default=year.form_quarters[0].number if year.form_quarters else 1)
     workbook = Workbook(write_only=True)
     sheet = Sheet(workbook, _("Progress Q%(n)s") % {"n": number},
                   _("Quarterly progress, quarter %(n)s") % {"n": number}, **_of(year), columns=[

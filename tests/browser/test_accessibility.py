@@ -37,6 +37,8 @@ PAGES = [
     ("monitoring", "planning", "/inspections/monitoring/"),
     ("plan", "planning", "/plans/plan/"),
     ("reminder-rules", "planning", "/reminders/rules/"),
+    ("fiscal-year-2562", "planning", "/plans/2562/"),
+    ("annual-detail", "planning", ("/reporting/annual/", r"^/reporting/annual/\d+/$")),
 ]
 
 

@@ -119,7 +119,8 @@ def test_owner_cannot_create_fiscal_years(client, owner):
 @pytest.mark.django_db
 def test_working_days_setting_moves_open_due_dates(client, planning, fy, bangkok_today):
     client.force_login(planning)
-    response = client.post(reverse("plans:fiscal_year_settings", args=[2569]), {"report_working_days": "3"})
+    response = client.post(reverse("plans:fiscal_year_settings", args=[2569]), {"report_working_days": "3",
+                                                                                   "form_quarters": ["1", "2", "3", "4"]})
     assert response.status_code == 302
     assert fy.quarters.get(number=3).due_date == date(2026, 7, 3)
     assert fy.quarters.get(number=1).due_date == date(2026, 1, 9)  # passed, unchanged

@@ -105,7 +105,8 @@ def test_rules_page_shows_each_rules_working_day_per_quarter(client, planning, f
     response = client.get(reverse("reminders:rules_current"))
     assert response.url == reverse("reminders:rules", args=[2569])
     page = client.get(response.url).content.decode()
-    assert ReminderRule.objects.filter(fiscal_year=fy).count() == 5  # the defaults, to edit
+    assert ReminderRule.objects.filter(fiscal_year=fy, source="form").count() == 5  # the defaults, to edit
+    assert ReminderRule.objects.filter(fiscal_year=fy, source="calendar").count() == 2
     # Q1 is due Fri 9 Jan 2026; 2 working days before: Wed 7 Jan; 3 after: Wed 14 Jan.
     assert "2 วันทำการก่อนวันครบกำหนดส่ง" in page and "7 ม.ค. 2569" in page and "14 ม.ค. 2569" in page
     assert "rules-form" in page
@@ -130,7 +131,7 @@ def test_planning_changes_the_rules_all_or_nothing(client, planning, fy):
     client.force_login(planning)
     url = reverse("reminders:rules", args=[2569])
     client.get(url)
-    rules = list(ReminderRule.objects.filter(fiscal_year=fy).order_by("pk"))
+    rules = list(ReminderRule.objects.filter(fiscal_year=fy, source="form").order_by("pk"))
     rows = _rows(rules)
     rows[1]["offset"] = "-3"  # due-2 → due-3
     rows[4].pop("is_active")  # escalation off
@@ -138,12 +139,12 @@ def test_planning_changes_the_rules_all_or_nothing(client, planning, fy):
     response = client.post(url, _post(rules, rows, extra=[{"anchor": "due", "offset": "5",
                                                            "audience": "escalation", "is_active": "on"}]))
     assert response.status_code == 302
-    now = {(r.anchor, r.offset, r.audience, r.is_active) for r in ReminderRule.objects.filter(fiscal_year=fy)}
+    now = {(r.anchor, r.offset, r.audience, r.is_active) for r in ReminderRule.objects.filter(fiscal_year=fy, source="form")}
     assert now == {("window", 0, "owner", True), ("due", -3, "owner", True), ("due", 1, "owner", True),
                    ("due", 3, "escalation", False), ("due", 5, "escalation", True)}
     before = now
     # A window rule with an offset, and a duplicate row: refused with messages, nothing saved.
-    rules = list(ReminderRule.objects.filter(fiscal_year=fy).order_by("pk"))
+    rules = list(ReminderRule.objects.filter(fiscal_year=fy, source="form").order_by("pk"))
     rows = _rows(rules)
     rows[0]["offset"] = "2"
     rows[1]["offset"] = "-3"
@@ -159,7 +160,7 @@ def test_planning_changes_the_rules_all_or_nothing(client, planning, fy):
     page = client.post(url, _post(rules, _rows(rules) and rows)).content.decode()
     assert "ต้องมีกำหนดการอย่างน้อยหนึ่งรายการ" in page
     assert {(r.anchor, r.offset, r.audience, r.is_active)
-            for r in ReminderRule.objects.filter(fiscal_year=fy)} == before
+            for r in ReminderRule.objects.filter(fiscal_year=fy, source="form")} == before
 
 
 @pytest.mark.django_db
