@@ -108,12 +108,11 @@ def items(request):
 
 def _save_items(post, office, stored) -> None:
     """Change, retire and add the office's statements; every row is checked before anything is written."""
-    ids = {str(item.pk): item for item in stored}
-    for key in post:
-        if key.startswith("text-") and key[5:] not in ids:
-            raise Http404  # another office's item, or none
     if not stored:  # the defaults are shown as rows d0, d1 … until the office saves its own
         stored = services.items_of(office)
+    keys = {services.key_of(item, n) for n, item in enumerate(stored)}
+    if any(key.startswith("text-") and key[5:] not in keys for key in post):
+        raise Http404  # another office's item, or none
     changes, new = [], []
     for n, item in enumerate(stored):
         key = services.key_of(item, n)
