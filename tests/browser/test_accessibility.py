@@ -37,6 +37,9 @@ PAGES = [
     ("monitoring", "planning", "/inspections/monitoring/"),
     ("plan", "planning", "/plans/plan/"),
     ("reminder-rules", "planning", "/reminders/rules/"),
+    ("me-health", "planning", "/reporting/health/"),
+    ("satisfaction-survey", "planning", "/feedback/"),
+    ("satisfaction-results", "director", "/feedback/results/"),
 ]
 
 
