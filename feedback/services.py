@@ -5,9 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -35,7 +36,8 @@ def items_of(office) -> list[SurveyItem]:
     items = list(SurveyItem.objects.filter(office=office, active=True).order_by("order", "id"))
     if items or SurveyItem.objects.filter(office=office).exists():
         return items
-    return [SurveyItem(office=office, text=str(text), order=n) for n, text in enumerate(DEFAULT_ITEMS, 1)]
+    with translation.override(settings.LANGUAGE_CODE):  # data in the office's language, whoever asks first
+        return [SurveyItem(office=office, text=str(text), order=n) for n, text in enumerate(DEFAULT_ITEMS, 1)]
 
 
 def ensure_items(office) -> list[SurveyItem]:

@@ -193,3 +193,11 @@ def test_permission_matrix(request, client, this_year, page, role):
     assert status == expected[role]
     if page != "answer" and role not in ("anonymous",) and expected[role] == 403:
         assert client.post(reverse(name), {}).status_code in (403, 405)
+
+
+def test_the_default_statements_are_stored_in_the_offices_language_whoever_answers_first(client, this_year, owner):
+    from django.utils import translation
+
+    with translation.override("en"):
+        services.save_answer(owner, this_year, scores={f"d{n}": 4 for n in range(5)}, comment="")
+    assert SurveyItem.objects.order_by("order").first().text == "ระบบใช้งานง่ายและเรียนรู้ได้ไม่ยาก"
