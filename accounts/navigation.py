@@ -43,12 +43,14 @@ NAV_ITEMS = (
     NavItem(_("Review"), "projects:review_queue", "clipboard-check", can.PLANNERS, menu=FOLLOW_UP),
     NavItem(_("Approvals"), "projects:approval_queue", "patch-check", can.DIRECTORS, menu=FOLLOW_UP),
     NavItem(_("Quarter overview"), "projects:quarter_overview", "grid-3x3", can.OVERVIEW_READERS, menu=FOLLOW_UP),
+    NavItem(_("M&E health"), "reporting:health", "heart-pulse", can.HEALTH_READERS, menu=FOLLOW_UP),
     NavItem(_("Disbursements"), "projects:disbursements", "cash-coin", can.DISBURSEMENT_READERS, menu=FOLLOW_UP),
     NavItem(_("Fiscal years"), "plans:fiscal_year_list", "calendar3", menu=SETTINGS),
     NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", can.MANAGERS, menu=SETTINGS),
     NavItem(_("Reminder rules"), "reminders:rules_current", "alarm", can.MANAGERS, menu=SETTINGS),
     NavItem(_("Mail log"), "reminders:log", "envelope-exclamation", can.ADMINS, menu=SETTINGS),
     NavItem(_("My e-mails"), "reminders:mine", "envelope", menu=SETTINGS),
+    NavItem(_("Rate your satisfaction"), "feedback:answer", "emoji-smile", menu=SETTINGS),
     NavItem(_("Administration"), "admin:index", "gear", staff_only=True, menu=SETTINGS),
 )
 

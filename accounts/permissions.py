@@ -39,6 +39,10 @@ DASHBOARD_READERS = (Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITT
 OVERVIEW_READERS = (Role.PLANNING, Role.DIRECTOR, Role.GROUP_HEAD, Role.COMMITTEE, Role.FINANCE, Role.ADMIN)
 # See the disbursement page.
 DISBURSEMENT_READERS = (Role.FINANCE, Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
+# Read how well the M&E work runs, year after year (the office's own; central viewers read the offices below).
+HEALTH_READERS = (Role.PLANNING, Role.DIRECTOR, Role.CENTRAL)
+# Read the results of the users' satisfaction questionnaire.
+SURVEY_READERS = (Role.PLANNING, Role.DIRECTOR)
 # Fill forms and do inspection work of their own.
 OWNERS = (Role.OWNER, Role.GROUP_HEAD)
 GROUP_HEADS = (Role.GROUP_HEAD,)

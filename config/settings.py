@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "plans",
+    "feedback",
     "projects",
     "inspections",
     "reporting",

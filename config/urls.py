@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/office/", account_views.switch_office, name="switch_office"),
     path("plans/", include("plans.urls")),
     path("projects/", include("projects.urls")),
+    path("feedback/", include("feedback.urls")),
     path("reporting/plan/", include("projects.planbook.urls")),
     path("reporting/", include("reporting.urls")),
     path("mail/", include("reminders.urls")),

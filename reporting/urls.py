@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import annual_views, dashboard
+from . import annual_views, dashboard, health_views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("export/<slug:kind>.xlsx", dashboard.export, name="export"),
+    path("health/", health_views.health_page, name="health"),
     path("annual/", annual_views.annual_list, name="annual_list"),
     path("annual/generate/", annual_views.annual_generate, name="annual_generate"),
     path("annual/<int:pk>/", annual_views.annual_detail, name="annual_detail"),

@@ -1,6 +1,6 @@
 """The apps stand in layers; none imports a higher one (reminders learns its sources from a registry).
 
-accounts < plans < (documents, reviews) < reminders < projects < inspections < reporting. Every ``import``
+accounts < plans < (documents, reviews, feedback) < reminders < projects < inspections < reporting. Every ``import``
 and ``from … import`` in an app's modules (top level or inside functions) is read with ``ast``; migrations
 are left out (Django writes them from the models' string references).
 """
@@ -15,6 +15,7 @@ LAYERS = {
     "plans": 1,
     "documents": 2,
     "reviews": 2,
+    "feedback": 2,
     "reminders": 3,
     "projects": 4,
     "inspections": 5,

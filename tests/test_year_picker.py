@@ -23,7 +23,7 @@ def _picker(page: str) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize("view", ["projects:my_forms", "projects:review_queue", "projects:quarter_overview",
                                   "reporting:dashboard", "reporting:annual_list", "inspections:rounds",
-                                  "inspections:monitoring"])
+                                  "inspections:monitoring", "feedback:results"])
 def test_year_pages_have_the_picker_with_the_chosen_year_and_a_button(client, planning, two_years, view):
     client.force_login(planning)
     response = client.get(reverse(view), {"fy": "2568"})

@@ -39,6 +39,9 @@ PAGES = [
     ("reminder-rules", "planning", "/reminders/rules/"),
     ("fiscal-year-2562", "planning", "/plans/2562/"),
     ("annual-detail", "planning", ("/reporting/annual/", r"^/reporting/annual/\d+/$")),
+    ("me-health", "planning", "/reporting/health/"),
+    ("satisfaction-survey", "planning", "/feedback/"),
+    ("satisfaction-results", "director", "/feedback/results/"),
 ]
 
 
