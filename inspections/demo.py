@@ -12,7 +12,7 @@ from projects.demo_reports import Actors
 from reminders import outbox
 
 from . import workflow
-from .models import InspectionIssue, InspectionRound, Recommendation
+from .models import InspectingBody, InspectionIssue, InspectionRound, Recommendation, seed_default_bodies
 
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >>"
        b" endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
@@ -113,14 +113,16 @@ def _round_dates(fy, closed: bool) -> tuple[date, date]:
 @transaction.atomic
 def _seed(fy, *, closed: bool = False) -> int:
     """One OBEC inspection round for ``fy``; idempotent (nothing is written if the round exists)."""
-    if InspectionRound.objects.filter(fiscal_year=fy, number=1, body="obec").exists():
+    seed_default_bodies(fy.office)  # (the migration and new offices have them; a demo office made otherwise may not)
+    obec = InspectingBody.objects.get(office=fy.office, code="obec")
+    if InspectionRound.objects.filter(fiscal_year=fy, number=1, body=obec).exists():
         return 0
     clock = democlock.current()
     actors = Actors.of(fy.office)
     start, end = _round_dates(fy, closed)
     with clock.at(start):
         inspection_round = InspectionRound.objects.create(
-            fiscal_year=fy, body="obec", number=1, title=f"การตรวจราชการ สพฐ. รอบที่ 1 ปีงบประมาณ {fy.year}",
+            fiscal_year=fy, body=obec, number=1, title=f"การตรวจราชการ สพฐ. รอบที่ 1 ปีงบประมาณ {fy.year}",
             start_date=start, end_date=end, created_by=actors.planning,
             inspectors="ดร.สมศักดิ์ ตรวจการ ผู้ตรวจราชการ สพฐ.\nนางสาววิภาวรรณ ใจเที่ยง ศึกษานิเทศก์ สพฐ.")
     created = 0
