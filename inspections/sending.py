@@ -110,8 +110,6 @@ def record(monitoring_round, *, by, sent_on, letter_number: str, sent_by, reason
         raise WorkflowError(_("Choose a person of this office."))
     if sent_on > timezone.localdate():
         raise WorkflowError(_("Record the sending once it is sent: the date cannot be in the future."))
-    if sent_on < monitoring_round.created_at.date():
-        raise WorkflowError(_("The date sent cannot be before the round was opened."))
     existing = RoundSending.objects.filter(round=monitoring_round).first()
     if existing is None:
         problem = not_ready_reason(monitoring_round)
