@@ -161,7 +161,11 @@ def _round(request, pk: int) -> MonitoringRound:
 @login_required
 @require_safe
 def monitoring_round(request, pk: int):
-    monitoring_round = _round(request, pk)
+    return _round_page(request, _round(request, pk))
+
+
+def _round_page(request, monitoring_round, status: int = 200):
+    """The round's page: results, meetings, the sending to OBEC (with ``status`` when a POST was refused)."""
     office_id = monitoring_round.fiscal_year.office_id
     results = (MonitoringResult.objects.visible_to(request.user).filter(round=monitoring_round)
                .select_related("indicator", "responsible", "group").prefetch_related("evidence"))
@@ -173,14 +177,15 @@ def monitoring_round(request, pk: int):
         initial = ({"sent_on": sending_record.sent_on, "letter_number": sending_record.letter_number,
                     "sent_by": sending_record.sent_by_id} if sending_record
                    else {"sent_on": timezone.localdate(), "sent_by": request.user.pk})
-        sending_form = SendingForm(initial=initial, office=monitoring_round.fiscal_year.office)
+        sending_form = SendingForm(request.POST if request.method == "POST" else None, initial=initial,
+                                   office=monitoring_round.fiscal_year.office)
     return render(request, "inspections/monitoring_round.html", {
         "round": monitoring_round, "results": results, "may_export": may_export, "may_manage": may_manage,
         "meetings": monitoring_round.meetings.prefetch_related("evidence"),
         "sending": sending_record, "sending_form": sending_form,
         "corrections": sending_record.corrections.select_related("by") if sending_record else [],
         "not_ready": sending.not_ready_reason(monitoring_round) if (may_export or may_manage) else "",
-    })
+    }, status=status)
 
 
 @login_required
@@ -202,16 +207,6 @@ def record_sending(request, pk: int):
         return _round_page(request, monitoring_round, refused(request, error))
     messages.success(request, _("The sending to OBEC is recorded."))
     return redirect(reverse("inspections:monitoring_round", args=[pk]) + "#sending")
-
-
-monitoring_round_view = monitoring_round
-
-
-def _round_page(request, monitoring_round, status: int):
-    """The round's page again (its message says why nothing was saved), with the refusal's status."""
-    response = monitoring_round_view(request, monitoring_round.pk)
-    response.status_code = status
-    return response
 
 
 @login_required
