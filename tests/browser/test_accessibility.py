@@ -35,6 +35,10 @@ PAGES = [
     ("inspection-round", "planning", ("/inspections/", r"^/inspections/rounds/\d+/$")),
     ("inspection-issue", "planning", ("/inspections/", r"^/inspections/rounds/\d+/$", r"^/inspections/issues/\d+/$")),
     ("monitoring", "planning", "/inspections/monitoring/"),
+    ("monitoring-round", "planning", ("/inspections/monitoring/", r"^/inspections/monitoring/rounds/\d+/$")),
+    ("monitoring-meeting", "planning", ("/inspections/monitoring/", r"^/inspections/monitoring/rounds/\d+/$",
+                                        r"^/inspections/monitoring/meetings/\d+/$")),
+    ("inspecting-bodies", "planning", "/inspections/bodies/"),
     ("plan", "planning", "/plans/plan/"),
     ("reminder-rules", "planning", "/reminders/rules/"),
 ]
