@@ -300,3 +300,17 @@ def test_each_body_has_its_report_layout(fy, issue, recommendation, tmp_path):
     pmo_text = pdf_text(report.pdf(inspection_round)[0], tmp_path)
     assert "แบบรายงานผลการตรวจราชการแบบบูรณาการ" in pmo_text
     assert "ควรติดตามนักเรียนที่มีความ" in pmo_text and "การลดความเหลื่อมล้ำ" in pmo_text  # (lines wrap in the table)
+
+
+@pytest.mark.django_db
+def test_the_round_page_lists_meetings_in_a_bounded_number_of_queries(client, monitoring_round, planning,
+                                                                       django_assert_max_num_queries):
+    from inspections import meetings
+
+    for day in range(1, 8):
+        meetings.save_meeting(monitoring_round, by=planning, files=pdf(f"รายงาน{day}.pdf"), values={
+            "kind": "briefing", "date": date(2026, 3, day), "attendees": "ก\nข", "minutes": "", "decisions": "มติ"})
+    client.force_login(planning)
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("inspections:monitoring_round", args=[monitoring_round.pk]))
+    assert page.content.decode().count("/inspections/monitoring/meetings/") == 7
