@@ -44,3 +44,10 @@ def pdf_response(pdf, filename: str, *, inline: bool = True) -> HttpResponse:
     else:
         response = FileResponse(pdf, content_type=PDF_CONTENT_TYPE)
     return _private(response, filename, inline=inline)
+
+
+def zip_response(chunks, filename: str):
+    """A ZIP streamed from ``chunks`` (documents.zipstream.stream) as a private attachment."""
+    from django.http import StreamingHttpResponse
+
+    return _private(StreamingHttpResponse(chunks, content_type="application/zip"), filename, inline=False)

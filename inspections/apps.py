@@ -34,3 +34,17 @@ class InspectionsConfig(AppConfig):
 
         register_source(ACTIONS_SOURCE)
         register_source(ROUNDS_SOURCE)
+
+        # Every new office starts with the default inspecting bodies (migration 0004 gave the existing ones).
+        from django.db.models.signals import post_save
+
+        from accounts.models import Office
+
+        post_save.connect(_office_created, sender=Office, dispatch_uid="inspections-default-bodies")
+
+
+def _office_created(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        from .models import seed_default_bodies
+
+        seed_default_bodies(instance)

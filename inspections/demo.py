@@ -11,8 +11,9 @@ from reviews import evidence
 from projects.demo_reports import Actors
 from reminders import outbox
 
-from . import workflow
-from .models import InspectionIssue, InspectionRound, Recommendation
+from . import meetings, sending, workflow
+from .models import (InspectingBody, InspectionIssue, InspectionRound, MonitoringMeeting, Recommendation,
+                     seed_default_bodies)
 
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >>"
        b" endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
@@ -47,56 +48,161 @@ def seed(fy, *, closed: bool = False) -> int:
     monitoring round), staged on the seed's clock without e-mailing anyone."""
     with outbox.muted():
         created = _seed(fy, closed=closed)
-        if not closed:
+        _seed_pmo_round(fy, closed=closed)
+        if closed:
+            _seed_closed_monitoring(fy)
+        else:
             _seed_monitoring(fy)
         return created
 
 
 @transaction.atomic
 def _seed_monitoring(fy) -> None:
-    """Responsible persons for the policies and indicators, and a mid-year monitoring round; idempotent."""
-    from decimal import Decimal
-
-    from plans.models import Indicator, PlanItem
-
-    from .models import Assignment, MonitoringRound
+    """Responsible persons for the policies and indicators, a finished and sent first round (when the year is old
+    enough) and a running mid-year round; idempotent."""
+    from .models import MonitoringRound
 
     if MonitoringRound.objects.filter(fiscal_year=fy).exists():
         return
     actors = Actors.of(fy.office)
-    owners = list(User.objects.filter(office=fy.office, role_assignments__role=Role.OWNER, is_active=True)
-                  .prefetch_related("work_groups").order_by("pk"))
-    if not owners:
+    if not _assign(fy, actors):
         return
-    for n, item in enumerate(PlanItem.objects.filter(fiscal_year=fy, kind__in=["policy", "focus"]).order_by("code")):
-        person = owners[n % len(owners)]
-        Assignment.objects.get_or_create(fiscal_year=fy, plan_item=item, defaults={
-            "responsible": person, "group": person.work_groups.first(), "assigned_by": actors.planning})
-    indicators = list(Indicator.objects.filter(fiscal_year=fy).order_by("order", "code")[:6])
-    for n, indicator in enumerate(indicators):
-        person = owners[n % len(owners)]
-        Assignment.objects.get_or_create(fiscal_year=fy, indicator=indicator, defaults={
-            "responsible": person, "group": indicator.owner_group or person.work_groups.first(),
-            "assigned_by": actors.planning})
-    today = democlock.current().today
-    monitoring_round = workflow.open_monitoring_round(fy, by=actors.planning, title="ติดตามนโยบาย สพฐ. รอบ 6 เดือน",
-                                                      due_date=today + timedelta(days=14))
+    clock = democlock.current()
+    today = clock.today
+    # A first round, finished earlier in the year: every result approved, both meetings held, sent to OBEC.
+    earlier = max(fy.start + timedelta(days=20), today - timedelta(days=75))
+    if earlier + timedelta(days=45) < today:
+        _finished_round(fy, actors, "ติดตามนโยบาย สพฐ. รอบ 3 เดือน", opened=earlier, letter="ศธ 04xxx/0312")
+    with clock.at(today):
+        monitoring_round = workflow.open_monitoring_round(fy, by=actors.planning, title="ติดตามนโยบาย สพฐ. รอบ 6 เดือน",
+                                                          due_date=today + timedelta(days=14))
+        _meeting(monitoring_round, actors, MonitoringMeeting.Kind.BRIEFING, today)
     plan = ["approved", "approved", "submitted", "returned", "draft", "draft"]
     for result, state in zip(monitoring_round.results.select_related("indicator").order_by("indicator__order"), plan):
         if state == "draft":
             continue
-        target = result.indicator.target_value or Decimal("80")
-        value = None if result.indicator.is_qualitative else (target * Decimal("1.02")).quantize(Decimal("0.01"))
-        result = workflow.save_result(result.pk, by=result.responsible, expected_version=result.version, value=value,
-                                      narrative="ดำเนินการตามแผน ครบทุกโรงเรียนในสังกัด",
-                                      files=_pdf("สรุปผลตัวชี้วัด.pdf"))
-        result = workflow.move_result(result.pk, "submit", by=result.responsible, expected_version=result.version)
-        if state == "returned":
-            workflow.move_result(result.pk, "return", by=actors.planning, expected_version=result.version,
-                                 reason="ขอหลักฐานรายโรงเรียนประกอบ")
-        elif state == "approved":
-            result = workflow.move_result(result.pk, "verify", by=actors.planning, expected_version=result.version)
-            workflow.move_result(result.pk, "approve", by=actors.director, expected_version=result.version)
+        _report(result, actors, state)
+
+
+def _assign(fy, actors) -> bool:
+    """Responsible persons for the year's policies and first indicators; False when the office has no owner."""
+    from plans.models import Indicator, PlanItem
+
+    from .models import Assignment
+
+    owners = list(User.objects.filter(office=fy.office, role_assignments__role=Role.OWNER, is_active=True)
+                  .prefetch_related("work_groups").order_by("pk"))
+    if not owners:
+        return False
+    for n, item in enumerate(PlanItem.objects.filter(fiscal_year=fy, kind__in=["policy", "focus"]).order_by("code")):
+        person = owners[n % len(owners)]
+        Assignment.objects.get_or_create(fiscal_year=fy, plan_item=item, defaults={
+            "responsible": person, "group": person.work_groups.first(), "assigned_by": actors.planning})
+    for n, indicator in enumerate(Indicator.objects.filter(fiscal_year=fy).order_by("order", "code")[:6]):
+        person = owners[n % len(owners)]
+        Assignment.objects.get_or_create(fiscal_year=fy, indicator=indicator, defaults={
+            "responsible": person, "group": indicator.owner_group or person.work_groups.first(),
+            "assigned_by": actors.planning})
+    return True
+
+
+def _report(result, actors, state: str):
+    """The responsible person reports ``result`` with evidence and it goes as far as ``state``."""
+    from decimal import Decimal
+
+    target = result.indicator.target_value or Decimal("80")
+    value = None if result.indicator.is_qualitative else (target * Decimal("1.02")).quantize(Decimal("0.01"))
+    result = workflow.save_result(result.pk, by=result.responsible, expected_version=result.version, value=value,
+                                  narrative="ดำเนินการตามแผน ครบทุกโรงเรียนในสังกัด",
+                                  files=_pdf("สรุปผลตัวชี้วัด.pdf"))
+    result = workflow.move_result(result.pk, "submit", by=result.responsible, expected_version=result.version)
+    if state == "returned":
+        workflow.move_result(result.pk, "return", by=actors.planning, expected_version=result.version,
+                             reason="ขอหลักฐานรายโรงเรียนประกอบ")
+    elif state == "approved":
+        result = workflow.move_result(result.pk, "verify", by=actors.planning, expected_version=result.version)
+        workflow.move_result(result.pk, "approve", by=actors.director, expected_version=result.version)
+
+
+MEETINGS = {
+    MonitoringMeeting.Kind.BRIEFING: (
+        "ชี้แจงแนวทางการติดตามนโยบาย สพฐ. และมอบหมายผู้รับผิดชอบตัวชี้วัด",
+        "1. มอบหมายผู้รับผิดชอบตามคำสั่ง\n2. ส่งผลการดำเนินงานพร้อมหลักฐานภายในกำหนด"),
+    MonitoringMeeting.Kind.DATA_CHECK: (
+        "ตรวจสอบความครบถ้วนและความถูกต้องของผลการดำเนินงานและเอกสารหลักฐานรายตัวชี้วัด",
+        "ข้อมูลครบถ้วน เห็นชอบให้เสนอผู้อำนวยการและจัดส่ง สพฐ."),
+}
+
+
+def _meeting(monitoring_round, actors, kind, day):
+    minutes, decisions = MEETINGS[kind]
+    attendees = "\n".join(f"{user.full_name} {user.position or ''}".strip() for user in
+                          User.objects.filter(office=monitoring_round.fiscal_year.office, is_active=True)
+                          .order_by("pk")[:6])
+    return meetings.save_meeting(monitoring_round, by=actors.planning, values={
+        "kind": kind, "date": day, "attendees": attendees or actors.planning.full_name, "minutes": minutes,
+        "decisions": decisions}, files=_pdf("รายงานการประชุม.pdf"))
+
+
+def _finished_round(fy, actors, title: str, *, opened: date, letter: str):
+    """A round opened on ``opened``: briefed, every result approved, checked in a meeting and sent to OBEC."""
+    clock = democlock.current()
+    with clock.at(opened):
+        monitoring_round = workflow.open_monitoring_round(fy, by=actors.planning, title=title,
+                                                          due_date=opened + timedelta(days=30))
+        _meeting(monitoring_round, actors, MonitoringMeeting.Kind.BRIEFING, opened)
+    with clock.at(opened + timedelta(days=25)):
+        for result in monitoring_round.results.select_related("indicator", "responsible"):
+            _report(result, actors, "approved")
+    with clock.at(opened + timedelta(days=28)):
+        _meeting(monitoring_round, actors, MonitoringMeeting.Kind.DATA_CHECK, opened + timedelta(days=28))
+    with clock.at(opened + timedelta(days=33)):
+        sending.record(monitoring_round, by=actors.planning, sent_on=opened + timedelta(days=33),
+                       letter_number=letter, sent_by=actors.planning)
+    return monitoring_round
+
+
+@transaction.atomic
+def _seed_closed_monitoring(fy) -> None:
+    """A closed year's monitoring: one round, finished and sent (what the ก.ต.ป.น. edition reports); idempotent."""
+    from .models import MonitoringRound
+
+    if MonitoringRound.objects.filter(fiscal_year=fy).exists():
+        return
+    actors = Actors.of(fy.office)
+    if actors.planning is None or actors.director is None or not _assign(fy, actors):
+        return
+    _finished_round(fy, actors, "ติดตามนโยบาย สพฐ. รอบ 12 เดือน", opened=fy.end - timedelta(days=50),
+                    letter="ศธ 04xxx/0915")
+
+
+@transaction.atomic
+def _seed_pmo_round(fy, *, closed: bool) -> None:
+    """A PMO integrated inspection round (its report in the PMO's layout), with one issue; idempotent."""
+    pmo = InspectingBody.objects.get(office=fy.office, code="pmo")
+    if InspectionRound.objects.filter(fiscal_year=fy, body=pmo).exists():
+        return
+    clock = democlock.current()
+    actors = Actors.of(fy.office)
+    start, end = _round_dates(fy, closed)
+    start, end = start + timedelta(days=7), end + timedelta(days=7)
+    if end >= clock.today:
+        return
+    group = WorkGroup.objects.filter(office=fy.office, code="PLAN").first() or WorkGroup.objects.filter(
+        office=fy.office).order_by("pk").first()
+    if group is None or actors.planning is None:
+        return
+    with clock.at(start):
+        inspection_round = InspectionRound.objects.create(
+            fiscal_year=fy, body=pmo, number=1, start_date=start, end_date=end, created_by=actors.planning,
+            title=f"การตรวจราชการแบบบูรณาการ สำนักนายกรัฐมนตรี รอบที่ 1 ปีงบประมาณ {fy.year}",
+            inspectors="ผู้ตรวจราชการสำนักนายกรัฐมนตรี เขตตรวจราชการที่ 17\nผู้ตรวจราชการกระทรวงศึกษาธิการ")
+    with clock.at(end):
+        issue = InspectionIssue.objects.create(
+            round=inspection_round, code="1", title="การแก้ไขปัญหาเด็กตกหล่นและออกกลางคันในพื้นที่", group=group,
+            responsible=actors.planning)
+        Recommendation.objects.create(issue=issue, number=1, created_by=actors.planning,
+                                      text="ควรบูรณาการข้อมูลเด็กตกหล่นร่วมกับหน่วยงานในจังหวัด")
 
 
 def _round_dates(fy, closed: bool) -> tuple[date, date]:
@@ -113,14 +219,16 @@ def _round_dates(fy, closed: bool) -> tuple[date, date]:
 @transaction.atomic
 def _seed(fy, *, closed: bool = False) -> int:
     """One OBEC inspection round for ``fy``; idempotent (nothing is written if the round exists)."""
-    if InspectionRound.objects.filter(fiscal_year=fy, number=1, body="obec").exists():
+    seed_default_bodies(fy.office)  # (the migration and new offices have them; a demo office made otherwise may not)
+    obec = InspectingBody.objects.get(office=fy.office, code="obec")
+    if InspectionRound.objects.filter(fiscal_year=fy, number=1, body=obec).exists():
         return 0
     clock = democlock.current()
     actors = Actors.of(fy.office)
     start, end = _round_dates(fy, closed)
     with clock.at(start):
         inspection_round = InspectionRound.objects.create(
-            fiscal_year=fy, body="obec", number=1, title=f"การตรวจราชการ สพฐ. รอบที่ 1 ปีงบประมาณ {fy.year}",
+            fiscal_year=fy, body=obec, number=1, title=f"การตรวจราชการ สพฐ. รอบที่ 1 ปีงบประมาณ {fy.year}",
             start_date=start, end_date=end, created_by=actors.planning,
             inspectors="ดร.สมศักดิ์ ตรวจการ ผู้ตรวจราชการ สพฐ.\nนางสาววิภาวรรณ ใจเที่ยง ศึกษานิเทศก์ สพฐ.")
     created = 0

@@ -7,7 +7,8 @@ from plans.models import Indicator
 from projects.models import Project
 from reviews.forms import EvidenceForm
 
-from .models import Body, InspectionIssue, InspectionRound, Recommendation
+from .models import (InspectingBody, InspectionIssue, InspectionRound, MonitoringMeeting, Recommendation,
+                     RoundSending)
 
 TEXT = {"class": "form-control"}
 
@@ -20,6 +21,11 @@ class RoundForm(forms.ModelForm):
         model = InspectionRound
         fields = ["body", "number", "title", "start_date", "end_date", "inspectors"]
         widgets = {"inspectors": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = InspectingBody.objects.filter(office=office, is_active=True)
+        self.fields["body"].empty_label = None
 
     def clean(self):
         data = super().clean()
@@ -106,4 +112,61 @@ class ReasonForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-BODIES = Body.choices
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = InspectingBody
+        fields = ["code", "name", "layout", "order", "is_active"]
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.office = office
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        taken = InspectingBody.objects.filter(office=self.instance.office, code=code).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("This office already has a body with this code."))
+        return code
+
+
+class MeetingForm(EvidenceForm):
+    """A monitoring meeting: the record, and the minutes as files (checked like evidence)."""
+
+    kind = forms.ChoiceField(label=_("Meeting"), choices=MonitoringMeeting.Kind.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    date = ThaiDateField(label=_("Date"))
+    attendees = forms.CharField(label=_("Attendees"), help_text=_("One name and position per line."),
+                                widget=forms.Textarea(attrs={"rows": 4, **TEXT}))
+    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6, **TEXT}))
+    decisions = forms.CharField(label=_("Decisions"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3, **TEXT}))
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs.setdefault("class", "form-control")
+        self.fields["evidence_files"].label = _("Minutes as files")
+        self.set_evidence(meeting.evidence.all() if meeting else [])
+        if meeting is not None:
+            self.initial.update({name: getattr(meeting, name) for name in
+                                 ("kind", "date", "attendees", "minutes", "decisions")})
+
+
+class SendingForm(forms.Form):
+    sent_on = ThaiDateField(label=_("Date sent"))
+    letter_number = forms.CharField(label=_("Letter number (เลขที่หนังสือ)"), max_length=100,
+                                    widget=forms.TextInput(attrs=TEXT))
+    sent_by = forms.ModelChoiceField(label=_("Sent by"), queryset=User.objects.none(),
+                                     widget=forms.Select(attrs={"class": "form-select"}))
+    reason = forms.CharField(label=_("Reason for the correction"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2, **TEXT}))
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_by"].queryset = User.objects.filter(office=office, is_active=True).order_by("full_name")
+        self.fields["sent_on"].widget.attrs.setdefault("class", "form-control")
+
+    def clean_letter_number(self):
+        value = " ".join(self.cleaned_data["letter_number"].split())
+        if not value:
+            raise forms.ValidationError(_("Give the letter number."))
+        return value

@@ -17,9 +17,60 @@ from reviews.models import ReviewedRecord, ReviewEvent
 
 
 class Body(models.TextChoices):
+    """The inspecting bodies every office starts with (seeded by migration 0004 and for each new office)."""
     OBEC = "obec", _("OBEC inspectors (ผู้ตรวจราชการ สพฐ.)")
     MOE = "moe", _("Ministry of Education inspectors")
     PMO = "pmo", _("Integrated inspection of the Prime Minister's Office")
+    PROVINCE = "province", _("Provincial inspectors (ผู้ตรวจราชการสำนักงานจังหวัด)")
+
+
+class Layout(models.TextChoices):
+    """How a round's report is laid out (inspections.report): OBEC's issue-by-issue report or the PMO's table."""
+    OBEC = "obec", _("OBEC layout (issue by issue)")
+    PMO = "pmo", _("PMO integrated inspection layout (one table)")
+
+
+# code, layout of the bodies every office starts with (names: Body's Thai labels at the time of seeding).
+DEFAULT_BODIES = [(Body.OBEC, Layout.OBEC), (Body.MOE, Layout.OBEC), (Body.PMO, Layout.PMO),
+                  (Body.PROVINCE, Layout.PMO)]
+
+
+class BodyQuerySet(ScopedQuerySet):
+    office_lookup = "office"
+
+
+class InspectingBody(models.Model):
+    """Who inspects the office (หน่วยตรวจราชการ): a list per office that planning extends."""
+
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="inspecting_bodies",
+                               editable=False)
+    code = models.SlugField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    layout = models.CharField(_("round report layout"), max_length=8, choices=Layout.choices, default=Layout.OBEC)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["office", "code"], name="inspecting_body_unique_code")]
+        verbose_name = _("inspecting body")
+        verbose_name_plural = _("inspecting bodies")
+
+    def __str__(self):
+        return self.name
+
+
+def seed_default_bodies(office, *, model=None) -> None:
+    """Give ``office`` the default inspecting bodies it lacks (in Thai, whoever asks); idempotent."""
+    from django.utils import translation
+
+    model = model or InspectingBody
+    with translation.override("th"):
+        for order, (code, layout) in enumerate(DEFAULT_BODIES, start=1):
+            model.objects.get_or_create(office_id=office.pk, code=code.value, defaults={
+                "name": str(code.label), "layout": layout.value, "order": order})
 
 
 class RoundQuerySet(ScopedQuerySet):
@@ -31,7 +82,8 @@ class InspectionRound(models.Model):
                                editable=False)
     fiscal_year = models.ForeignKey("plans.FiscalYear", verbose_name=_("fiscal year"), on_delete=models.PROTECT,
                                     related_name="inspection_rounds")
-    body = models.CharField(_("inspected by"), max_length=4, choices=Body.choices, default=Body.OBEC)
+    body = models.ForeignKey(InspectingBody, verbose_name=_("inspected by"), on_delete=models.PROTECT,
+                             related_name="rounds")
     number = models.PositiveSmallIntegerField(_("round"), default=1)
     title = models.CharField(_("title"), max_length=300)
     start_date = models.DateField(_("from"))
@@ -288,3 +340,82 @@ class ResultEvent(ReviewEvent):
 
 class ResultEvidence(EvidenceBase):
     result = models.ForeignKey(MonitoringResult, on_delete=models.CASCADE, related_name="evidence")
+
+
+# --- the monitoring round's meetings and its sending to OBEC ------------------------------------------
+
+
+class MeetingQuerySet(ScopedQuerySet):
+    office_lookup = "round__fiscal_year__office"
+
+
+class MonitoringMeeting(models.Model):
+    """A meeting of a monitoring round (§5.1 step 3: briefing and appointment; step 5: checking the data)."""
+
+    class Kind(models.TextChoices):
+        BRIEFING = "briefing", _("Briefing and appointment meeting (step 3)")
+        DATA_CHECK = "data_check", _("Meeting to check the data (step 5)")
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("meeting"), max_length=10, choices=Kind.choices, default=Kind.BRIEFING)
+    date = models.DateField(_("date"))
+    attendees = models.TextField(_("attendees"), help_text=_("One name and position per line."))
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "date", "id"]
+        verbose_name = _("monitoring meeting")
+        verbose_name_plural = _("monitoring meetings")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date}"
+
+    @property
+    def attendee_list(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class MeetingFile(EvidenceBase):
+    """The minutes as a file (รายงานการประชุม), checked like any evidence (documents.uploads)."""
+
+    meeting = models.ForeignKey(MonitoringMeeting, on_delete=models.CASCADE, related_name="evidence")
+
+
+class SendingQuerySet(ScopedQuerySet):
+    office_lookup = "round__fiscal_year__office"
+
+
+class RoundSending(models.Model):
+    """The round's results sent to OBEC with their evidence (§5.1 step 7): once; corrections keep a reason."""
+
+    round = models.OneToOneField(MonitoringRound, on_delete=models.CASCADE, related_name="sending")
+    sent_on = models.DateField(_("date sent"))
+    letter_number = models.CharField(_("letter number (เลขที่หนังสือ)"), max_length=100)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT,
+                                related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SendingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sending to OBEC")
+        verbose_name_plural = _("sendings to OBEC")
+
+
+class SendingCorrection(models.Model):
+    """A correction of a recorded sending: what changed (old, new), why, by whom."""
+
+    sending = models.ForeignKey(RoundSending, on_delete=models.CASCADE, related_name="corrections")
+    changes = models.JSONField(default=dict)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -28,9 +28,12 @@ from reviews.forms import EvidenceForm, IndicatorValueField
 from reviews.http import invalid_form
 from reviews.machine import WorkflowError
 
-from . import workflow
+from documents.responses import zip_response
+
+from . import meetings, sending, workflow
 from ._common import get_result, refused, review_context
-from .models import Assignment, MonitoringResult, MonitoringRound
+from .forms import MeetingForm, SendingForm
+from .models import Assignment, MonitoringMeeting, MonitoringResult, MonitoringRound, RoundSending
 
 
 class RoundForm(forms.Form):
@@ -158,13 +161,134 @@ def _round(request, pk: int) -> MonitoringRound:
 @login_required
 @require_safe
 def monitoring_round(request, pk: int):
-    monitoring_round = _round(request, pk)
+    return _round_page(request, _round(request, pk))
+
+
+def _round_page(request, monitoring_round, status: int = 200):
+    """The round's page: results, meetings, the sending to OBEC (with ``status`` when a POST was refused)."""
+    office_id = monitoring_round.fiscal_year.office_id
     results = (MonitoringResult.objects.visible_to(request.user).filter(round=monitoring_round)
                .select_related("indicator", "responsible", "group").prefetch_related("evidence"))
+    may_manage = workflow.may_manage(request.user, office_id)
+    sending_record = RoundSending.objects.filter(round=monitoring_round).select_related("sent_by").first()
+    may_export = has_any(request.user, *REPORT_READERS)
+    sending_form = None
+    if may_manage:
+        initial = ({"sent_on": sending_record.sent_on, "letter_number": sending_record.letter_number,
+                    "sent_by": sending_record.sent_by_id} if sending_record
+                   else {"sent_on": timezone.localdate(), "sent_by": request.user.pk})
+        sending_form = SendingForm(request.POST if request.method == "POST" else None, initial=initial,
+                                   office=monitoring_round.fiscal_year.office)
     return render(request, "inspections/monitoring_round.html", {
-        "round": monitoring_round, "results": results,
-        "may_export": has_any(request.user, *REPORT_READERS),
-    })
+        "round": monitoring_round, "results": results, "may_export": may_export, "may_manage": may_manage,
+        "meetings": monitoring_round.meetings.prefetch_related("evidence"),
+        "sending": sending_record, "sending_form": sending_form,
+        "corrections": sending_record.corrections.select_related("by") if sending_record else [],
+        "not_ready": sending.not_ready_reason(monitoring_round) if (may_export or may_manage) else "",
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def record_sending(request, pk: int):
+    """Record that the round was sent to OBEC (once), or correct the record with a reason."""
+    monitoring_round = _round(request, pk)
+    form = SendingForm(request.POST, office=monitoring_round.fiscal_year.office)
+    if not workflow.may_manage(request.user, monitoring_round.fiscal_year.office_id):
+        raise PermissionDenied(_("Planning staff record the sending to OBEC."))
+    if not form.is_valid():
+        messages.error(request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
+        return _round_page(request, monitoring_round, 400)
+    data = form.cleaned_data
+    try:
+        sending.record(monitoring_round, by=request.user, sent_on=data["sent_on"],
+                       letter_number=data["letter_number"], sent_by=data["sent_by"], reason=data["reason"])
+    except WorkflowError as error:
+        return _round_page(request, monitoring_round, refused(request, error))
+    messages.success(request, _("The sending to OBEC is recorded."))
+    return redirect(reverse("inspections:monitoring_round", args=[pk]) + "#sending")
+
+
+@login_required
+@require_safe
+def obec_bundle(request, pk: int):
+    """The ZIP for OBEC: the compiled form PDF, an index sheet and every result's evidence (streamed)."""
+    monitoring_round = _round(request, pk)
+    if not has_any(request.user, *REPORT_READERS):
+        raise PermissionDenied(_("The compiled form is for planning staff, the director and committees."))
+    problem = sending.not_ready_reason(monitoring_round)
+    if problem:
+        messages.error(request, problem)
+        return _round_page(request, monitoring_round, 409)
+    return zip_response(sending.bundle(monitoring_round), sending.zip_name(monitoring_round))
+
+
+# --- the round's meetings ----------------------------------------------------------------------------
+
+
+def _meeting(request, pk: int) -> MonitoringMeeting:
+    return get_object_or_404(MonitoringMeeting.objects.visible_to(request.user)
+                             .select_related("round__fiscal_year__office", "recorded_by"), pk=pk)
+
+
+def _save_meeting_from(request, monitoring_round, form, meeting=None):
+    """Save the posted meeting; returns the meeting, or None with the reason on the page."""
+    if not form.is_valid():
+        invalid_form(request, form)
+        return None
+    values = {name: form.cleaned_data[name] for name in meetings.FIELDS}
+    try:
+        return meetings.save_meeting(monitoring_round, by=request.user, values=values, meeting=meeting,
+                                     **form.evidence_payload())
+    except WorkflowError as error:
+        request.refusal_status = refused(request, error)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, pk: int):
+    monitoring_round = _round(request, pk)
+    if not workflow.may_manage(request.user, monitoring_round.fiscal_year.office_id):
+        raise PermissionDenied(_("Planning staff record the monitoring meetings."))
+    form = MeetingForm(initial={"date": timezone.localdate()})
+    if request.method == "POST":
+        form = MeetingForm(request.POST, request.FILES)
+        meeting = _save_meeting_from(request, monitoring_round, form)
+        if meeting is not None:
+            messages.success(request, _("Meeting recorded."))
+            return redirect("inspections:meeting", pk=meeting.pk)
+    return render(request, "inspections/meeting_form.html", {"round": monitoring_round, "form": form},
+                  status=getattr(request, "refusal_status", 400) if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_detail(request, pk: int):
+    meeting = _meeting(request, pk)
+    may_manage = workflow.may_manage(request.user, meeting.round.fiscal_year.office_id)
+    form = MeetingForm(meeting=meeting) if may_manage else None
+    status = 200
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied(_("Planning staff record the monitoring meetings."))
+        form = MeetingForm(request.POST, request.FILES, meeting=meeting)
+        saved = _save_meeting_from(request, meeting.round, form, meeting)
+        if saved is not None:
+            messages.success(request, _("Meeting saved."))
+            return redirect("inspections:meeting", pk=pk)
+        status = getattr(request, "refusal_status", 400)
+        meeting = _meeting(request, pk)
+    return render(request, "inspections/meeting_detail.html", {
+        "meeting": meeting, "round": meeting.round, "files": meeting.evidence.all(), "form": form,
+    }, status=status)
+
+
+@login_required
+@require_safe
+def meeting_pdf(request, pk: int):
+    meeting = _meeting(request, pk)
+    return pdf_response(meetings.pdf(meeting), f"meeting-{meeting.round.fiscal_year.year}-{meeting.pk}.pdf")
 
 
 @login_required
@@ -220,12 +344,7 @@ def monitoring_export(request, pk: int, fmt: str):
         return xlsx_response(_workbook(monitoring_round, results), f"{name}.xlsx")
     if fmt != "pdf":
         raise Http404
-    with translation.override("th"):
-        html = keep_terms_together(render_to_string("inspections/monitoring_pdf.html", {
-            "round": monitoring_round, "results": results, "faces": pdf_render.font_faces(),
-            "today": timezone.localdate()}))
-    rendered = pdf_render.render(html)
-    return pdf_response(pdf_render.stamp(rendered.pdf, pdf_render.page_numbers(rendered.pages)), f"{name}.pdf")
+    return pdf_response(sending.compiled_pdf(monitoring_round, results), f"{name}.pdf")
 
 
 def _workbook(monitoring_round, results):

@@ -1,5 +1,8 @@
 """A round's inspection report and the follow-up of its recommendations: PDF (the annual report's Thai
-official look and machinery) and Excel. A round is a few pages, so it is built in the request."""
+official look and machinery) and Excel. A round is a few pages, so it is built in the request.
+
+Each inspecting body chooses its report's layout (``InspectingBody.layout``): OBEC's issue-by-issue report
+or the PMO integrated inspection's one table (issue, the office's result, recommendation, what was done)."""
 
 from datetime import date
 
@@ -14,7 +17,7 @@ from documents.text import keep_terms_together
 
 from accounts.permissions import reads_final_work_only
 
-from .models import FollowUpAction, InspectionIssue, InspectionRound
+from .models import FollowUpAction, InspectionIssue, InspectionRound, Layout
 
 
 def _issues(inspection_round: InspectionRound, reader):
@@ -34,6 +37,10 @@ def rows(inspection_round: InspectionRound, reader=None):
                 yield issue, recommendation, action
 
 
+# The PDF template of each layout.
+TEMPLATES = {Layout.OBEC: "inspections/round_report.html", Layout.PMO: "inspections/round_report_pmo.html"}
+
+
 def pdf(inspection_round: InspectionRound, *, today: date | None = None, reader=None) -> tuple[bytes, int]:
     today = today or timezone.localdate()
     issues = list(_issues(inspection_round, reader).select_related("group", "responsible").prefetch_related(
@@ -46,7 +53,8 @@ def pdf(inspection_round: InspectionRound, *, today: date | None = None, reader=
                 counts[action.state] += 1
                 overdue += action.is_overdue(today)
     with translation.override("th"):
-        html = keep_terms_together(render_to_string("inspections/round_report.html", {
+        template = TEMPLATES.get(inspection_round.body.layout, TEMPLATES[Layout.OBEC])
+        html = keep_terms_together(render_to_string(template, {
             "round": inspection_round, "issues": issues, "today": today, "faces": render.font_faces(),
             "counts": [(label, counts[state]) for state, label in FollowUpAction.State.choices], "overdue": overdue,
             "final_only": reader is not None and reads_final_work_only(reader),

@@ -18,4 +18,10 @@ urlpatterns = [
     path("monitoring/rounds/<int:pk>/", monitoring_views.monitoring_round, name="monitoring_round"),
     path("monitoring/rounds/<int:pk>/form.<slug:fmt>", monitoring_views.monitoring_export, name="monitoring_export"),
     path("monitoring/results/<int:pk>/", monitoring_views.result_detail, name="result"),
+    path("monitoring/rounds/<int:pk>/obec.zip", monitoring_views.obec_bundle, name="obec_bundle"),
+    path("monitoring/rounds/<int:pk>/sending/", monitoring_views.record_sending, name="record_sending"),
+    path("monitoring/rounds/<int:pk>/meetings/new/", monitoring_views.meeting_new, name="meeting_new"),
+    path("monitoring/meetings/<int:pk>/", monitoring_views.meeting_detail, name="meeting"),
+    path("monitoring/meetings/<int:pk>/minutes.pdf", monitoring_views.meeting_pdf, name="meeting_pdf"),
+    path("bodies/", views.bodies, name="bodies"),
 ]

@@ -1,6 +1,7 @@
 """Inspection screens: rounds, issues (report, recommendations, actions), follow-up actions, my actions, board."""
 
 from django.contrib import messages
+from django.db.models import Count
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -18,10 +19,10 @@ from reviews.machine import WorkflowError, parse_id
 
 from . import workflow
 from ._common import get_action, get_issue, get_result, refused, review_context
-from .forms import (ActionForm, AnalysisForm, DecisionForm, FollowUpForm, IssueForm, ReasonForm, RecommendationForm,
-                    ReportForm, RoundForm)
-from .models import (ActionEvidence, FollowUpAction, InspectionIssue, InspectionRound, IssueEvidence,
-                     Recommendation, ResultEvidence)
+from .forms import (ActionForm, AnalysisForm, BodyForm, DecisionForm, FollowUpForm, IssueForm, ReasonForm,
+                    RecommendationForm, ReportForm, RoundForm)
+from .models import (ActionEvidence, FollowUpAction, InspectingBody, InspectionIssue, InspectionRound, IssueEvidence,
+                     MeetingFile, MonitoringRound, Recommendation, ResultEvidence)
 
 BOARD_ROLES = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.GROUP_HEAD, Role.COMMITTEE)
 
@@ -33,17 +34,17 @@ def round_list(request):
     if fy is None:
         return redirect("plans:fiscal_year_list")
     may_manage = workflow.may_manage(request.user, office.pk)
-    form = RoundForm(initial={"number": InspectionRound.objects.filter(fiscal_year=fy).count() + 1})
+    form = RoundForm(initial={"number": InspectionRound.objects.filter(fiscal_year=fy).count() + 1}, office=office)
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied(_("Planning staff record inspection rounds."))
-        form = RoundForm(request.POST)
+        form = RoundForm(request.POST, office=office)
         form.instance.fiscal_year, form.instance.created_by = fy, request.user
         if form.is_valid():
             inspection_round = form.save()
             messages.success(request, _("Round recorded. Add its inspection issues."))
             return redirect("inspections:round", pk=inspection_round.pk)
-    rounds = InspectionRound.objects.visible_to(request.user).filter(fiscal_year=fy)
+    rounds = InspectionRound.objects.visible_to(request.user).filter(fiscal_year=fy).select_related("body")
     return render(request, "inspections/round_list.html", {
         "fy": fy, "years": years, "rounds": rounds, "form": form if may_manage else None,
     }, status=400 if request.method == "POST" else 200)
@@ -53,7 +54,7 @@ def round_list(request):
 @require_http_methods(["GET", "POST"])
 def round_detail(request, pk: int):
     inspection_round = get_object_or_404(InspectionRound.objects.visible_to(request.user).select_related(
-        "fiscal_year"), pk=pk)
+        "fiscal_year", "body"), pk=pk)
     may_manage = workflow.may_manage(request.user, inspection_round.office_id)
     form = IssueForm(round=inspection_round)
     if request.method == "POST":
@@ -263,7 +264,7 @@ def round_report(request, pk: int, fmt: str):
     from . import report
 
     inspection_round = get_object_or_404(InspectionRound.objects.visible_to(request.user).select_related(
-        "fiscal_year", "office"), pk=pk)
+        "fiscal_year", "office", "body"), pk=pk)
     if not has_any(request.user, *REPORT_READERS):
         raise PermissionDenied(_("The round's report is for planning staff, the director and committees."))
     name = f"inspection-{inspection_round.fiscal_year.year}-{inspection_round.pk}"
@@ -287,9 +288,47 @@ def evidence_download(request, which: str, pk: int):
     elif which == "result":
         item = get_object_or_404(ResultEvidence, pk=pk)
         get_result(request, item.result_id)
+    elif which == "meeting":
+        item = get_object_or_404(MeetingFile.objects.filter(
+            meeting__round__in=MonitoringRound.objects.visible_to(request.user)), pk=pk)
     else:
         raise Http404
     if item.kind != item.Kind.FILE:
         return redirect(item.url)
     return evidence_files.download_response(item)
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bodies(request):
+    """The office's inspecting bodies (หน่วยตรวจราชการ) and their report layouts; planning adds and edits them."""
+    from accounts.offices import current_office
+
+    office = current_office(request)
+    if office is None:
+        raise Http404
+    may_manage = workflow.may_manage(request.user, office.pk)
+    editing = None
+    if request.GET.get("edit", "").isdecimal():
+        editing = get_object_or_404(InspectingBody.objects.visible_to(request.user), pk=int(request.GET["edit"]),
+                                    office=office)
+    form = BodyForm(instance=editing, office=office) if may_manage else None
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied(_("Planning staff keep the list of inspecting bodies."))
+        target = None
+        if request.POST.get("pk", "").isdecimal():
+            target = get_object_or_404(InspectingBody.objects.visible_to(request.user), pk=int(request.POST["pk"]),
+                                       office=office)
+        form = BodyForm(request.POST, instance=target, office=office)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Inspecting body saved."))
+            return redirect("inspections:bodies")
+        editing = target
+    rows = (InspectingBody.objects.visible_to(request.user).filter(office=office)
+            .annotate(round_count=Count("rounds")))
+    return render(request, "inspections/bodies.html", {
+        "bodies": rows, "form": form, "editing": editing,
+    }, status=400 if request.method == "POST" else 200)

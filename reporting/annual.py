@@ -55,7 +55,10 @@ TITLES = {
     "budget": "การเบิกจ่ายงบประมาณเทียบกับเป้าหมาย",
     "problems": "ปัญหา อุปสรรค และข้อเสนอแนะ",
     "inspections": "ผลการติดตามการตรวจราชการ",
+    "monitoring": "ผลการติดตามนโยบายและตัวชี้วัด",
 }
+# The editions that carry the year's policy and indicator monitoring rounds (§5.1 step 8: results reach ก.ต.ป.น.).
+MONITORING_AUDIENCES = {Audience.KTPN}
 STATUS_TH = {"met": "บรรลุ", "not_yet": "ยังไม่บรรลุ", "reported": "รายงานแล้ว", "no_data": "ยังไม่มีข้อมูล"}
 ACTIVITY_TH = {"not_started": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว",
                "cancelled": "ยกเลิก", "postponed": "เลื่อน"}
@@ -120,6 +123,7 @@ def _snapshot(fiscal_year, audience: str, *, basis: str, today: date | None) -> 
                     problems.setdefault(kind, {}).setdefault(" ".join(text.split()), []).append(project.code)
     return {
         "inspections": _inspections(fiscal_year),
+        "monitoring": _monitoring(fiscal_year) if audience in MONITORING_AUDIENCES else [],
         "version": 1, "audience": audience, "basis": year.basis, "today": today.isoformat(),
         "office": {"name": office.name, "code": office.code},
         "fiscal_year": fiscal_year.year,
@@ -150,13 +154,13 @@ def _inspections(fiscal_year) -> list[dict]:
     from inspections.models import FollowUpAction, InspectionIssue, InspectionRound, Recommendation
 
     rounds = (InspectionRound.objects.filter(fiscal_year=fiscal_year).order_by("start_date", "number")
-              .prefetch_related(Prefetch("issues", queryset=InspectionIssue.objects.select_related("group").prefetch_related(
+              .select_related("body").prefetch_related(Prefetch("issues", queryset=InspectionIssue.objects.select_related("group").prefetch_related(
                   Prefetch("recommendations", queryset=Recommendation.objects.prefetch_related(
                       Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner", "group"))))))))
     out = []
     for inspection_round in rounds:
         out.append({
-            "title": inspection_round.title, "body": inspection_round.get_body_display(),
+            "title": inspection_round.title, "body": inspection_round.body.name,
             "start": inspection_round.start_date.isoformat(), "end": inspection_round.end_date.isoformat(),
             "issues": [{
                 "code": issue.code, "title": issue.title, "group": issue.group.name,
@@ -169,6 +173,29 @@ def _inspections(fiscal_year) -> list[dict]:
                 } for rec in issue.recommendations.all()],
             } for issue in inspection_round.issues.all()],
         })
+    return out
+
+
+def _monitoring(fiscal_year) -> list[dict]:
+    """The year's policy and indicator monitoring rounds with their approved results only (the approved basis,
+    whatever the edition's): indicator, target, result, achieved, what was done."""
+    from django.db.models import Prefetch
+
+    from inspections.models import MonitoringResult, MonitoringRound
+
+    approved = (MonitoringResult.objects.filter(state=MonitoringResult.State.APPROVED)
+                .select_related("indicator").order_by("indicator__order", "indicator__code"))
+    rounds = (MonitoringRound.objects.filter(fiscal_year=fiscal_year).order_by("due_date", "id")
+              .prefetch_related(Prefetch("results", queryset=approved)))
+    out = []
+    for monitoring_round in rounds:
+        results = list(monitoring_round.results.all())
+        if not results:
+            continue
+        out.append({"title": monitoring_round.title, "due": monitoring_round.due_date.isoformat(), "results": [{
+            "code": r.indicator.code, "name": r.indicator.name, "unit": r.indicator.unit,
+            "target": _money(r.indicator.target_value), "result": _money(r.value),
+            "achieved": r.achieved, "narrative": r.narrative} for r in results]})
     return out
 
 
@@ -200,6 +227,8 @@ def body_parts(data: dict, thai_digits: bool) -> list[Part]:
     sections = list(AUDIENCES[data["audience"]]["sections"])
     if data.get("inspections"):  # when the office recorded inspection rounds this year
         sections.insert(sections.index("problems"), "inspections")
+    if data.get("monitoring"):  # the ก.ต.ป.น. edition, when a round of the year has approved results
+        sections.insert(sections.index("problems"), "monitoring")
     parts, number = [], 0
     for key in sections:
         number += 1

@@ -12,6 +12,8 @@ ALLOWED = (  # no CSP applies to these; each says so in a comment at its top
     "inspections/appointments_pdf.html",
     "inspections/monitoring_pdf.html",
     "inspections/round_report.html",
+    "inspections/round_report_pmo.html",
+    "inspections/meeting_pdf.html",
 )
 
 

@@ -2,12 +2,12 @@ from datetime import date
 
 import pytest
 
-from inspections.models import InspectionIssue, InspectionRound, Recommendation
+from inspections.models import InspectingBody, InspectionIssue, InspectionRound, Recommendation
 
 
 @pytest.fixture
 def inspection_round(fy, planning):
-    return InspectionRound.objects.create(fiscal_year=fy, body="obec", number=1, title="การตรวจราชการ รอบที่ 1",
+    return InspectionRound.objects.create(fiscal_year=fy, body=InspectingBody.objects.get(office=fy.office, code="obec"), number=1, title="การตรวจราชการ รอบที่ 1",
                                           start_date=date(2026, 2, 10), end_date=date(2026, 2, 12),
                                           inspectors="นายตรวจ ราชการ ผู้ตรวจราชการ สพฐ.", created_by=planning)
 

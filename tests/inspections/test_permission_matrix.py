@@ -38,8 +38,12 @@ def items(issue, recommendation, director, planning, promo_group, owner, indicat
 
     Assignment.objects.create(fiscal_year=fy, indicator=indicator, responsible=owner, group=promo_group)
     monitoring_round = workflow.open_monitoring_round(fy, by=planning, title="รอบ 6 เดือน", due_date=date(2026, 4, 10))
+    from inspections import meetings
+
+    meeting = meetings.save_meeting(monitoring_round, by=planning, values={
+        "kind": "briefing", "date": date(2026, 3, 2), "attendees": "นายสมชาย ใจดี", "minutes": "", "decisions": ""})
     return {"issue": issue, "action": action, "round": issue.round, "monitoring": monitoring_round,
-            "result": MonitoringResult.objects.get()}
+            "result": MonitoringResult.objects.get(), "meeting": meeting}
 
 
 def status(client, user, url):
@@ -75,7 +79,20 @@ PAGES = {
     "monitoring_xlsx": (lambda i: reverse("inspections:monitoring_export", args=[i["monitoring"].pk, "xlsx"]),
                         lambda r: 302 if r == "anonymous" else 404 if r not in OFFICE else 200 if r in REPORTS
                         else 403),
+    # Issue 17: meetings (planning records, the office reads), the ZIP for OBEC (409 until every result is
+    # approved: none is here), the inspecting bodies (each user's own office's list).
+    "meeting": (lambda i: reverse("inspections:meeting", args=[i["meeting"].pk]), lambda r: view_expectation(r, OFFICE)),
+    "meeting_pdf": (lambda i: reverse("inspections:meeting_pdf", args=[i["meeting"].pk]),
+                    lambda r: view_expectation(r, OFFICE)),
+    "meeting_new": (lambda i: reverse("inspections:meeting_new", args=[i["monitoring"].pk]),
+                    lambda r: 302 if r == "anonymous" else 404 if r not in OFFICE else 200 if r in MANAGE else 403),
+    "obec_zip": (lambda i: reverse("inspections:obec_bundle", args=[i["monitoring"].pk]),
+                 lambda r: 302 if r == "anonymous" else 404 if r not in OFFICE else 409 if r in REPORTS else 403),
+    "record_sending_get": (lambda i: reverse("inspections:record_sending", args=[i["monitoring"].pk]),
+                           lambda r: 302 if r == "anonymous" else 405),
+    "bodies": (lambda i: reverse("inspections:bodies"), lambda r: 302 if r == "anonymous" else 200),
 }
+MANAGE = {"planning", "administrator"}
 
 
 @pytest.mark.django_db
@@ -85,6 +102,7 @@ def test_who_sees_what(client, monkeypatch, users, items, role, page):
     # Who may read the round's PDF is decided before it is drawn: the matrix skips the drawing
     # (test_views.py::test_round_follow_up_report_as_pdf_and_excel renders and reads the real one).
     monkeypatch.setattr("inspections.report.pdf", lambda inspection_round, **options: (b"%PDF-1.4 not drawn", 1))
+    monkeypatch.setattr("inspections.meetings.pdf", lambda meeting: b"%PDF-1.4 not drawn")
     url, expect = PAGES[page]
     assert status(client, users[role], url(items)) == expect(role)
 
@@ -159,3 +177,59 @@ def test_committee_reads_an_approved_issue_report_and_its_evidence_but_not_its_h
     assert "รายงานของสำนักงาน" in page.content.decode() and 'id="history"' not in page.content.decode()
     evidence = issue.evidence.get()
     assert client.get(reverse("inspections:evidence", args=["issue", evidence.pk])).status_code == 200
+
+
+# Issue 17: the writes of meetings, the sending to OBEC and the inspecting bodies, role by role.
+WRITES = {
+    # name: (url, post, who may: a 302, everyone else of the office a 403, other office 404)
+    "record_meeting": (lambda i: reverse("inspections:meeting_new", args=[i["monitoring"].pk]),
+                       {"kind": "data_check", "date": "05/03/2569", "attendees": "นางสาวพิมพ์ชนก"}, MANAGE),
+    "correct_meeting": (lambda i: reverse("inspections:meeting", args=[i["meeting"].pk]),
+                        {"kind": "briefing", "date": "02/03/2569", "attendees": "นายสมชาย ใจดี", "decisions": "มติ"},
+                        MANAGE),
+    "record_sending": (lambda i: reverse("inspections:record_sending", args=[i["monitoring"].pk]),
+                       {"sent_on": "20/04/2569", "letter_number": "ศธ 04123/456"}, MANAGE),
+    "add_body": (lambda i: reverse("inspections:bodies"),
+                 {"code": "ombudsman", "name": "ผู้ตรวจการแผ่นดิน", "layout": "pmo", "order": 5, "is_active": "on"},
+                 MANAGE | {"other_office_planning"}),  # (each planning adds to their own office's list)
+}
+
+
+def _written(name):
+    from inspections.models import InspectingBody, MonitoringMeeting, RoundSending
+
+    return {"record_meeting": lambda: MonitoringMeeting.objects.count(),
+            "correct_meeting": lambda: MonitoringMeeting.objects.filter(decisions="มติ").count(),
+            "record_sending": lambda: RoundSending.objects.count(),
+            "add_body": lambda: InspectingBody.objects.filter(code="ombudsman").count()}[name]()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", list(WRITES))
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_record_meetings_sendings_and_bodies(client, users, items, owner, planning, director, role, write):
+    url, data, allowed = WRITES[write]
+    if write == "record_sending":  # the round is ready: its one result approved
+        result = items["result"]
+        result = workflow.save_result(result.pk, by=owner, expected_version=result.version, value=95, narrative="ครบ")
+        for name, by in (("submit", owner), ("verify", planning), ("approve", director)):
+            result = workflow.move_result(result.pk, name, by=by, expected_version=result.version)
+        data = {**data, "sent_by": planning.pk}
+    before = _written(write)
+    user = users[role]
+    if user is not None:
+        client.force_login(user)
+    code = client.post(url(items), data).status_code
+    if role == "anonymous":
+        assert code == 302
+    elif role in allowed:
+        assert code == 302, (role, write, code)
+        assert _written(write) == before + 1
+        return
+    elif write == "add_body":
+        assert code == 403  # every user reads an office list of their own; only planning adds to it
+    elif role not in OFFICE:
+        assert code == 404, (role, write, code)
+    else:
+        assert code == 403, (role, write, code)
+    assert _written(write) == before

@@ -16,7 +16,7 @@ def test_round_issue_report_recommendation_action_to_closure(client, fy, plannin
                                                              other_owner, other_office_planning):
     client.force_login(planning)
     response = client.post(reverse("inspections:rounds") + "?fy=2569", {
-        "body": "obec", "number": 1, "title": "ตรวจราชการ รอบที่ 1/2569", "start_date": "10/02/2569",
+        "body": fy.office.inspecting_bodies.get(code="obec").pk, "number": 1, "title": "ตรวจราชการ รอบที่ 1/2569", "start_date": "10/02/2569",
         "end_date": "12/02/2569", "inspectors": "นายตรวจ ดี"})
     inspection_round = InspectionRound.objects.get()
     assert response.url == reverse("inspections:round", args=[inspection_round.pk])
