@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "plans",
     "projects",
     "inspections",
+    "emenscr",
     "reporting",
     "reminders",
 ]
