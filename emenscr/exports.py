@@ -78,6 +78,10 @@ class SummaryRow:
     late: int = 0
     keyers: Counter = field(default_factory=Counter)
 
+    @property
+    def who(self) -> str:
+        return ", ".join(f"{name} ({n})" for name, n in self.keyers.most_common())
+
 
 def summary(book, stages, today: date) -> list[SummaryRow]:
     """Stage (its current round) × group: projects, keyed, not keyed, keyed late or not keyed after the window."""
@@ -113,7 +117,7 @@ def summary_workbook(rows, fy) -> Workbook:
         fiscal_year=fy)
     for r in rows:
         sheet.row([f"{r.stage.code} {r.stage.name}", r.round, r.group.name, r.projects, r.keyed, r.not_keyed, r.late,
-                   ", ".join(f"{name} ({n})" for name, n in r.keyers.most_common())])
+                   r.who])
     return workbook
 
 
