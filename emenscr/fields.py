@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from plans.lib.thaidate import format_baht, format_date
@@ -289,8 +290,11 @@ class Book:
                    Decimal("0.00"))
 
     def values(self, project, stage, round_: int) -> dict:
+        """The stage's fields as text, always in Thai (as keyed, and so that a snapshot compares the same whatever
+        the language of the page that took it)."""
         self._needs = stage.progress_needs
-        return {key: FIELDS[key].text(self, project, round_) for key in stage.fields if key in FIELDS}
+        with translation.override("th"):
+            return {key: str(FIELDS[key].text(self, project, round_)) for key in stage.fields if key in FIELDS}
 
     def entry(self, project, stage, round_: int):
         entries = self.entries.get((project.pk, stage.pk), [])
