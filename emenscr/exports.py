@@ -19,6 +19,9 @@ from .fields import FIELDS, State
 from .stages import window_of
 
 
+MONEY_FIELDS = {"budget", "disbursed"}  # written as numbers with two decimals, the rest as the text keyed
+
+
 def _columns(stage):
     """(key, header, kind): the project, then the stage's fields as the national screens order them."""
     keys = [k for k in stage.fields if k in FIELDS]
@@ -28,7 +31,7 @@ def _columns(stage):
                 ("name", _("Project name"), "text"), ("budget", _("Budget (baht)"), "money"),
                 *[(k, str(FIELDS[k].label), "money" if k == "disbursed" else "text") for k in keys if k != "name"]]
     return [("code", _("Project code"), "text"), ("emenscr_id", _("eMENSCR project id"), "text"),
-            *[(k, str(FIELDS[k].label), "text") for k in keys if k != "code"]]
+            *[(k, str(FIELDS[k].label), "money" if k in MONEY_FIELDS else "text") for k in keys if k != "code"]]
 
 
 def stage_rows(book, stage, round_: int):
@@ -39,7 +42,7 @@ def stage_rows(book, stage, round_: int):
         data = getattr(project, "emenscr_cached", None)
         values = dict(status.values)
         values.update({"code": project.code, "emenscr_id": data.emenscr_id if data else "", "name": project.name,
-                       "budget": project.total_budget})
+                       "budget": project.total_budget if values.get("budget", True) else None})
         if "disbursed" in values:
             values["disbursed"] = book.disbursed_to(project, round_) if values["disbursed"] else None
         yield status, {key: values.get(key) for key, _h, _k in columns}

@@ -90,7 +90,7 @@ class ProjectData(models.Model):
         ONGOING = "ongoing", _("Ongoing work")
 
     class Novelty(models.TextChoices):
-        NEW = "new", _("New project")
+        NEW = "new", _("New project (first year)")
         CONTINUING = "continuing", _("Continuing project")
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="emenscr")
