@@ -225,6 +225,8 @@ class State:
     NEEDS_UPDATE = "needs_update"
     LABELS = {NOT_READY: _("Not ready"), READY: _("Ready"), KEYED: _("Keyed"), NEEDS_UPDATE: _("Needs update")}
     ORDER = (NOT_READY, READY, KEYED, NEEDS_UPDATE)
+    CSS = {NOT_READY: "text-bg-secondary", READY: "text-bg-primary", KEYED: "text-bg-success",
+           NEEDS_UPDATE: "text-bg-warning"}
 
 
 @dataclass
@@ -241,6 +243,10 @@ class Status:
     @property
     def label(self):
         return State.LABELS[self.state]
+
+    @property
+    def css(self) -> str:
+        return State.CSS[self.state]
 
 
 class Book:

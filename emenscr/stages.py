@@ -7,6 +7,7 @@ change (editing a stage, marking a project keyed) saves them (:func:`ensure_stag
 from datetime import date
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from plans.lib.fiscal import fiscal_year_bounds
@@ -40,10 +41,14 @@ def default_windows(year_be: int, per_quarter: bool) -> list[tuple[int, date, da
 
 
 def default_stages(fiscal_year) -> list[Stage]:
+    """The manual's stages; their names are the office's data, kept in Thai whatever the language of the page."""
     stages = []
-    for order, (code, name, fields) in enumerate((*M1_M6, M7), start=1):
+    with translation.override("th"):
+        names = {code: str(name) for code, name, _f in (*M1_M6, M7)}
+    for order, (code, _name, fields) in enumerate((*M1_M6, M7), start=1):
+        name = names[code]
         per_quarter = code == "M7"
-        stage = Stage(fiscal_year=fiscal_year, code=code, name=str(name), order=order, fields=list(fields),
+        stage = Stage(fiscal_year=fiscal_year, code=code, name=name, order=order, fields=list(fields),
                       per_quarter=per_quarter)
         stage.window_list = [Window(round=r, opens=o, closes=c)
                              for r, o, c in default_windows(fiscal_year.year, per_quarter)]
