@@ -37,6 +37,10 @@ PAGES = [
     ("monitoring", "planning", "/inspections/monitoring/"),
     ("plan", "planning", "/plans/plan/"),
     ("reminder-rules", "planning", "/reminders/rules/"),
+    ("emenscr-board", "planning", "/emenscr/"),
+    ("emenscr-tab", "owner", ("/emenscr/", r"^/emenscr/projects/\d+/$")),
+    ("emenscr-edit", "planning", ("/emenscr/", r"^/emenscr/projects/\d+/$", r"^/emenscr/projects/\d+/edit/$")),
+    ("emenscr-copy", "planning", ("/emenscr/", r"^/emenscr/projects/\d+/copy/M\d/")),
 ]
 
 
