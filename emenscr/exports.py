@@ -1,7 +1,7 @@
 """Ready-to-key sheets (one row per project, in the national screens' field order) and the data-entry summary
 report (stage × group: projects, keyed, not keyed, late against the window; who keyed)."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -131,10 +131,3 @@ def summary_pdf(rows, fy, request) -> bytes:
             "today": timezone.localdate()}))
     rendered = pdf_render.render(html)
     return pdf_render.stamp(rendered.pdf, pdf_render.page_numbers(rendered.pages))
-
-
-def group_totals(rows):
-    totals = defaultdict(Counter)
-    for r in rows:
-        totals[r.stage.code].update(projects=r.projects, keyed=r.keyed, not_keyed=r.not_keyed, late=r.late)
-    return totals

@@ -126,10 +126,6 @@ def _strategies(book, project, round_):
     return ", ".join(f"{s.code} {s.name}" for s in project.strategies.all())
 
 
-def _report(book, project, round_):
-    return book.reports.get((project.pk, round_))
-
-
 def _progress_form(book, project, round_):
     report = book.accepted_report(project, round_)
     return str(report.get_state_display()) if report else ""

@@ -1,4 +1,4 @@
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -67,13 +67,6 @@ class MonthlyPlanForm(forms.Form):
                                                               "budget": format_baht(activity.budget)})
             self.plans[activity.pk] = [str(a) for a in amounts]
         return data
-
-
-def parse_amount(value) -> Decimal:
-    try:
-        return Decimal(str(value).replace(",", "").strip() or "0")
-    except InvalidOperation:
-        raise ValueError(value) from None
 
 
 class LinkageItemForm(forms.ModelForm):
