@@ -45,6 +45,7 @@ NAV_ITEMS = (
     NavItem(_("Quarter overview"), "projects:quarter_overview", "grid-3x3", can.OVERVIEW_READERS, menu=FOLLOW_UP),
     NavItem(_("M&E health"), "reporting:health", "heart-pulse", can.HEALTH_READERS, menu=FOLLOW_UP),
     NavItem(_("Disbursements"), "projects:disbursements", "cash-coin", can.DISBURSEMENT_READERS, menu=FOLLOW_UP),
+    NavItem(_("eMENSCR"), "emenscr:board", "cloud-upload", can.EMENSCR_READERS, menu=FOLLOW_UP),
     NavItem(_("Fiscal years"), "plans:fiscal_year_list", "calendar3", menu=SETTINGS),
     NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", can.MANAGERS, menu=SETTINGS),
     NavItem(_("Reminder rules"), "reminders:rules_current", "alarm", can.MANAGERS, menu=SETTINGS),

@@ -46,6 +46,10 @@ SURVEY_READERS = (Role.PLANNING, Role.DIRECTOR)
 # Fill forms and do inspection work of their own.
 OWNERS = (Role.OWNER, Role.GROUP_HEAD)
 GROUP_HEADS = (Role.GROUP_HEAD,)
+# eMENSCR: read the tracking board, the copy views and the ready-to-key sheets (owners their own projects).
+EMENSCR_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.OWNER, Role.GROUP_HEAD, Role.CENTRAL)
+# eMENSCR: the data-entry summary report, addressed to the director.
+EMENSCR_REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.CENTRAL)
 # Roles above any one office: only a superuser grants them or manages their holders.
 ABOVE_OFFICE_ROLES = (Role.CENTRAL,)
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "feedback",
     "projects",
     "inspections",
+    "emenscr",
     "reporting",
     "reminders",
 ]

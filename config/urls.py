@@ -25,5 +25,6 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("mail/", include("reminders.urls")),
     path("inspections/", include("inspections.urls")),
+    path("emenscr/", include("emenscr.urls")),
     path("admin/", admin.site.urls),
 ]

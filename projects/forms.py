@@ -54,7 +54,8 @@ class ProjectForm(forms.ModelForm):
         model = Project
         fields = [
             "code", "name", "source", "group", "owners", "status", "cancel_reason", "rationale", "objectives",
-            "target_groups", "start_date", "end_date", "budget_obec", "budget_office", "budget_other", "strategies",
+            "target_groups", "start_date", "end_date", "budget_obec", "budget_office", "budget_other", "budget_category",
+            "strategies",
         ]
         widgets = {
             "rationale": forms.Textarea(attrs={"rows": 3}),

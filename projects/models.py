@@ -52,6 +52,10 @@ class Project(models.Model):
         POLICY = "policy", _("Policy and strategy (any level)")
         OTHER_AGENCY = "agency", _("Activity from another agency")
 
+    class BudgetCategory(models.TextChoices):
+        OPERATING = "operating", _("Operating budget (recurring)")
+        INVESTMENT = "investment", _("Investment budget")
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -76,6 +80,8 @@ class Project(models.Model):
     budget_obec = models.DecimalField(_("OBEC allocation (baht)"), **MONEY)
     budget_office = models.DecimalField(_("office budget (baht)"), **MONEY)
     budget_other = models.DecimalField(_("other sources (baht)"), **MONEY)
+    budget_category = models.CharField(_("budget category"), max_length=12, choices=BudgetCategory.choices,
+                                       blank=True)
     strategies = models.ManyToManyField(PlanItem, verbose_name=_("strategies and policies"), blank=True,
                                         related_name="projects")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)

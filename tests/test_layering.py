@@ -19,6 +19,7 @@ LAYERS = {
     "reminders": 3,
     "projects": 4,
     "inspections": 5,
+    "emenscr": 5,
     "reporting": 6,
 }
 

@@ -11,6 +11,7 @@ ALLOWED = (  # no CSP applies to these; each says so in a comment at its top
     "reporting/annual/",
     "inspections/appointments_pdf.html",
     "inspections/monitoring_pdf.html",
+    "emenscr/summary_pdf.html",
     "inspections/round_report.html",
     "inspections/round_report_pmo.html",
     "inspections/meeting_pdf.html",

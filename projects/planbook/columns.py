@@ -10,6 +10,7 @@ Each data sheet has Thai headers in row 1 and stable column keys in row 2 (hidde
 columns are found by their key, so they may be re-ordered. Data starts in row 3.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
@@ -70,6 +71,8 @@ PROJECT_COLUMNS = (
     Column("indicators", gettext_lazy("Indicator targets"), gettext_lazy(
         "Indicator code = target, separated by semicolons, e.g. IND01=80; IND02=all schools. A number becomes "
         "the numeric target, anything else the target text."), 32, "code"),
+    Column("budget_category", gettext_lazy("Budget category"), gettext_lazy(
+        "Operating budget (recurring) or investment budget; may be blank."), 22),
 )
 
 ACTIVITY_COLUMNS = (
@@ -93,3 +96,39 @@ NUMBER_FORMATS = {"date": DATE_FORMAT, "money": MONEY_FORMAT, "code": TEXT_FORMA
 def norm(value: str) -> str:
     """Text compared the way people mean it: spaces collapsed, case folded."""
     return " ".join(str(value).split()).casefold()
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Columns a higher app adds to the workbook (registered in its ``AppConfig.ready()``), with how they are
+    written, read and saved. The reader calls ``parse_project``/``parse_activity`` only for the extension's columns
+    present in the file; ``save`` runs inside the import's transaction, after the projects and activities."""
+
+    key: str
+    project_columns: tuple = ()
+    activity_columns: tuple = ()
+    #: (fiscal year) → a state object for one import (lists to look codes up in…)
+    begin: Callable = lambda fiscal_year: None
+    #: (state, row number, values, present keys, error) → what to save for the project, or None
+    parse_project: Callable = lambda state, number, values, present, error: None
+    #: (state, row number, values, present keys, activity fields, error) → what to save for the activity, or None
+    parse_activity: Callable = lambda state, number, values, present, fields, error: None
+    #: (state, [(parsed, project id)], [(parsed, activity id, project id)]) → ids of the projects changed
+    save: Callable = lambda state, projects, activities: set()
+    #: (fiscal year, project ids) → ({project id: {key: value}}, {activity id: {key: value}})
+    export: Callable = lambda fiscal_year, project_ids: ({}, {})
+
+
+EXTENSIONS: dict[str, Extension] = {}
+
+
+def register(extension: Extension) -> None:
+    EXTENSIONS[extension.key] = extension
+
+
+def project_columns() -> tuple:
+    return PROJECT_COLUMNS + tuple(c for e in EXTENSIONS.values() for c in e.project_columns)
+
+
+def activity_columns() -> tuple:
+    return ACTIVITY_COLUMNS + tuple(c for e in EXTENSIONS.values() for c in e.activity_columns)

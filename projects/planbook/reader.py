@@ -18,12 +18,13 @@ from projects.models import Project
 
 from .columns import (
     ACTIVITIES_SHEET,
-    ACTIVITY_COLUMNS,
+    EXTENSIONS,
     FIRST_DATA_ROW,
     KEY_ROW,
-    PROJECT_COLUMNS,
     PROJECTS_SHEET,
+    activity_columns,
     norm,
+    project_columns,
 )
 
 MAX_KEY_COLUMNS = 200  # the key row is looked for in the first 200 columns
@@ -95,6 +96,7 @@ class ProjectRow:
     owners: list | None = None
     strategies: list | None = None
     indicators: list | None = None  # [(Indicator, value, text)]
+    extra: dict = field(default_factory=dict)  # extension key → what it parsed
 
 
 @dataclass
@@ -103,6 +105,7 @@ class ActivityRow:
     project_code: str
     order: int
     fields: dict
+    extra: dict = field(default_factory=dict)  # extension key → what it parsed
 
 
 def _choice_lookup(choices) -> dict[str, str]:
@@ -187,6 +190,8 @@ class PlanReader:
         self.hidden_errors = 0
         self.sources = _choice_lookup(Project.Source)
         self.statuses = _choice_lookup(Project.Status)
+        self.categories = _choice_lookup(Project.BudgetCategory)
+        self.extensions = {key: (ext, ext.begin(fiscal_year)) for key, ext in EXTENSIONS.items()}
         self.groups_by_code = {}
         self.groups_by_name = defaultdict(list)
         for group in WorkGroup.objects.filter(office=office):
@@ -264,7 +269,7 @@ class PlanReader:
     def read_projects(self, ws):
         self.sheet = PROJECTS_SHEET
         issues = []
-        self.positions, rows = _raw_rows(ws, PROJECT_COLUMNS, self.sheet, issues)
+        self.positions, rows = _raw_rows(ws, project_columns(), self.sheet, issues)
         self.add_issues(issues)
         seen: dict[str, int] = {}
         for number, raw in rows:
@@ -315,6 +320,13 @@ class PlanReader:
             project.strategies = self.strategies(number, values)
         if "indicators" in present:
             project.indicators = self.indicator_targets(number, values)
+        if "budget_category" in present:
+            fields["budget_category"] = self.choice(number, values, "budget_category", self.categories, "",
+                                                    "unknown_category", _("Unknown budget category '%(value)s'"))
+        for key, (extension, state) in self.extensions.items():
+            parsed = extension.parse_project(state, number, values, present, self.error)
+            if parsed is not None:
+                project.extra[key] = parsed
         return project
 
     def choice(self, number, values, key, lookup, default, code, message):
@@ -419,7 +431,7 @@ class PlanReader:
     def read_activities(self, ws):
         self.sheet = ACTIVITIES_SHEET
         issues = []
-        self.positions, rows = _raw_rows(ws, ACTIVITY_COLUMNS, self.sheet, issues)
+        self.positions, rows = _raw_rows(ws, activity_columns(), self.sheet, issues)
         self.add_issues(issues)
         in_file = self.file_codes
         seen: dict[tuple[str, int], int] = {}
@@ -442,6 +454,11 @@ class PlanReader:
                 fields["budget"] = self.parse(number, values, "budget", cells.money)
             if "responsible" in self.positions:
                 fields.update(self.responsible(number, values))
+            extra = {}
+            for key, (extension, state) in self.extensions.items():
+                parsed = extension.parse_activity(state, number, values, self.positions, fields, self.error)
+                if parsed is not None:
+                    extra[key] = parsed
             if code and order is not None:
                 if (code, order) in seen:
                     self.error(number, "no", "duplicate", _(
@@ -449,7 +466,7 @@ class PlanReader:
                             "no": order, "code": code, "row": seen[(code, order)]})
                 else:
                     seen[(code, order)] = number
-                    self.activities.append(ActivityRow(number, code, order, fields))
+                    self.activities.append(ActivityRow(number, code, order, fields, extra))
 
     def quarters(self, number, values) -> list[int]:
         raw = cells.text(values.get("quarters"))

@@ -226,6 +226,18 @@ def _save(reader: PlanReader, result: ImportResult) -> None:
 
     # their activities: exactly those in the file
     activities = _save_activities({pk: by_code.get(code, []) for code, pk, _c, _d in touched}, existing_ids)
+
+    # the columns other apps add (projects.planbook.columns.register)
+    if reader.extensions:
+        pk_of = {code: pk for code, pk, _c, _d in touched}
+        activity_ids = {(project_id, order): pk for pk, project_id, order in Activity.objects.filter(
+            project_id__in=list(pk_of.values())).order_by("id").values_list("pk", "project_id", "order")}
+        for key, (extension, state) in reader.extensions.items():
+            projects = [(row.extra[key], pk_of[row.code]) for row in reader.projects if key in row.extra]
+            rows = [(row.extra[key], activity_ids.get((pk_of[row.project_code], row.order)), pk_of[row.project_code])
+                    for row in reader.activities if key in row.extra and row.project_code in pk_of]
+            if projects or rows:
+                changed |= extension.save(state, projects, rows)
     for code, pk, created, project_changed in touched:
         rows = by_code.get(code, [])
         activities_changed, deleted = activities[pk]

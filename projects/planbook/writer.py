@@ -17,16 +17,17 @@ from projects.models import Activity, Project, ProjectIndicator
 
 from .columns import (
     ACTIVITIES_SHEET,
-    ACTIVITY_COLUMNS,
+    EXTENSIONS,
     FIRST_DATA_ROW,
     HEADER_ROW,
     INSTRUCTIONS_SHEET,
     KEY_ROW,
     LISTS_SHEET,
     NUMBER_FORMATS,
-    PROJECT_COLUMNS,
     PROJECTS_SHEET,
+    activity_columns,
     norm,
+    project_columns,
 )
 
 VALIDATION_ROWS = 2000  # drop-down lists cover the rows up to this one (or the data, if longer)
@@ -159,12 +160,12 @@ class _PlanWriter:
             validations.append(("group", self._range("C", len(lists["group"])), False, _("Responsible group"),
                                 _("This group is not in the office's list.")))
         project_rows, activity_rows = list(project_rows), list(activity_rows)  # their number goes first
-        projects = _SheetWriter(workbook, PROJECTS_SHEET, PROJECT_COLUMNS, validations=validations,
+        projects = _SheetWriter(workbook, PROJECTS_SHEET, project_columns(), validations=validations,
                                 rows=len(project_rows))
         for values in project_rows:
             projects.append(values)
         projects.finish()
-        activities = _SheetWriter(workbook, ACTIVITIES_SHEET, ACTIVITY_COLUMNS, rows=len(activity_rows))
+        activities = _SheetWriter(workbook, ACTIVITIES_SHEET, activity_columns(), rows=len(activity_rows))
         for values in activity_rows:
             activities.append(values)
         activities.finish()
@@ -241,7 +242,7 @@ class _PlanWriter:
         ):
             line(paragraph)
         ws.append([])
-        for sheet, columns in ((PROJECTS_SHEET, PROJECT_COLUMNS), (ACTIVITIES_SHEET, ACTIVITY_COLUMNS)):
+        for sheet, columns in ((PROJECTS_SHEET, project_columns()), (ACTIVITIES_SHEET, activity_columns())):
             line(_("Sheet '%(sheet)s'") % {"sheet": sheet}, bold)
             ws.append([WriteOnlyCell(ws, value=str(v)) for v in (_("Column"), _("Key"), _("Required"),
                                                                  _("How to fill it in"))])
@@ -284,7 +285,16 @@ def export_plan(fiscal_year: FiscalYear, projects_qs) -> Workbook:
     scope = projects.values("pk")
     source_labels = {value: str(label) for value, label in Project.Source.choices}
     status_labels = {value: str(label) for value, label in Project.Status.choices}
+    category_labels = {value: str(label) for value, label in Project.BudgetCategory.choices}
     group_labels = writer.group_labels
+    ids = list(projects.values_list("pk", flat=True))
+    extra_projects, extra_activities = defaultdict(dict), defaultdict(dict)
+    for extension in EXTENSIONS.values():
+        by_project, by_activity = extension.export(fiscal_year, ids)
+        for pk, values in by_project.items():
+            extra_projects[pk].update(values)
+        for pk, values in by_activity.items():
+            extra_activities[pk].update(values)
 
     owners = defaultdict(list)
     for project_id, email in Project.owners.through.objects.filter(project__in=scope).values_list(
@@ -309,7 +319,7 @@ def export_plan(fiscal_year: FiscalYear, projects_qs) -> Workbook:
     def project_rows():
         fields = ("pk", "code", "name", "source", "group_id", "rationale", "objectives", "target_groups",
                   "start_date", "end_date", "budget_obec", "budget_office", "budget_other", "status",
-                  "cancel_reason")
+                  "cancel_reason", "budget_category")
         for values in projects.order_by("code").values(*fields):
             pk = values.pop("pk")
             values["source"] = source_labels.get(values["source"], values["source"])
@@ -318,6 +328,8 @@ def export_plan(fiscal_year: FiscalYear, projects_qs) -> Workbook:
             values["status"] = status_labels.get(values["status"], values["status"])
             values["strategies"] = ", ".join(sorted(strategies.get(pk, ())))
             values["indicators"] = "; ".join(targets.get(pk, ()))
+            values["budget_category"] = category_labels.get(values["budget_category"], "")
+            values.update(extra_projects.get(pk, {}))
             yield values
 
     def activity_rows():
@@ -325,10 +337,10 @@ def export_plan(fiscal_year: FiscalYear, projects_qs) -> Workbook:
             Activity.objects.filter(project__in=scope)
             .order_by("project__code", "order", "id")
             .values_list("project__code", "order", "name", "quarters", "budget", "responsible__email",
-                         "responsible_text")
+                         "responsible_text", "pk")
         )
-        for code, order, name, quarters, budget, email, text in activities.iterator(chunk_size=2000):
-            yield {
+        for code, order, name, quarters, budget, email, text, pk in activities.iterator(chunk_size=2000):
+            yield extra_activities.get(pk, {}) | {
                 "project_code": code,
                 "no": order,
                 "name": name,

@@ -46,6 +46,10 @@ PAGES = [
     ("me-health", "planning", "/reporting/health/"),
     ("satisfaction-survey", "planning", "/feedback/"),
     ("satisfaction-results", "director", "/feedback/results/"),
+    ("emenscr-board", "planning", "/emenscr/"),
+    ("emenscr-tab", "owner", ("/emenscr/", r"^/emenscr/projects/\d+/$")),
+    ("emenscr-edit", "planning", ("/emenscr/", r"^/emenscr/projects/\d+/$", r"^/emenscr/projects/\d+/edit/$")),
+    ("emenscr-copy", "planning", ("/emenscr/", r"^/emenscr/projects/\d+/copy/M\d/")),
 ]
 
 

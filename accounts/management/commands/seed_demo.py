@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts import democlock
 from accounts import demo as accounts_demo
 from feedback import demo as feedback_demo
+from emenscr import demo as emenscr_demo
 from inspections import demo as inspections_demo
 from plans import demo as plans_demo
 from plans.lib.fiscal import fiscal_year_of
@@ -64,6 +65,8 @@ class Command(BaseCommand):
         inspections_demo.seed(current)
         projects_demo.seed(years[(second.code, live)], first=SECOND_OFFICE_PROJECTS)
         demo_reports.seed(years[(second.code, live)])
+        for fy in (current, years[(second.code, live)]):
+            emenscr_demo.seed(fy)
         projects_demo.seed_plan_tree(years[(second.code, live - 1)])
         feedback_demo.seed(previous, current)
         return {**result, "year": live}
