@@ -67,7 +67,9 @@ YEAR_LIST_VIEWS = ("projects:list", "projects:my_forms", "projects:review_queue"
                    "projects:quarter_overview", "reporting:dashboard", "reporting:annual_list",
                    "inspections:rounds", "inspections:monitoring", "inspections:board", "inspections:my_actions")
 # Pages not about one year's record: navigation, the home page's "what waits for me" cards (any year).
-NOT_ABOUT_A_YEAR = {"base.html", "_year_picker.html", "accounts/home.html", "projects/_home_forms.html"}
+# and the office's list of inspecting bodies, which holds for every year.
+NOT_ABOUT_A_YEAR = {"base.html", "_year_picker.html", "accounts/home.html", "projects/_home_forms.html",
+                    "inspections/bodies.html"}
 
 
 def test_links_back_to_a_year_page_keep_the_year():

@@ -165,7 +165,8 @@ def central(office, other_office):
     for child in (office, other_office):
         child.parent = root
         child.save()
-    return UserFactory(email="central@test.go.th", office=root, roles=[Role.CENTRAL])
+    # a central viewer who has chosen to look at our office (``User.chosen_office``)
+    return UserFactory(email="central@test.go.th", office=root, roles=[Role.CENTRAL], chosen_office=office)
 
 
 HEALTH = {"planning": 200, "director": 200, "central": 200, "other_office_planning": 200, "owner": 403,
