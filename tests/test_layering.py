@@ -18,6 +18,7 @@ LAYERS = {
     "reminders": 3,
     "projects": 4,
     "inspections": 5,
+    "evaluation": 5,
     "reporting": 6,
 }
 
