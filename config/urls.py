@@ -24,5 +24,6 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("mail/", include("reminders.urls")),
     path("inspections/", include("inspections.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

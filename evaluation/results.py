@@ -169,12 +169,16 @@ def _num(value) -> str | None:
     return None if value is None else str(value)
 
 
+def rollup_row(rollup: scoring.Rollup, form) -> dict:
+    return {"label": rollup.label, "projects": rollup.projects, "mean": _num(rollup.mean),
+            "level": rollup.level(achieved_from=form.achieved_from, partly_from=form.partly_from),
+            "levels": dict(rollup.levels)}
+
+
 def snapshot(form, results: list[ProjectResult], tables: dict, lessons) -> dict:
     """The approved summary's frozen figures, as JSON (labels in Thai)."""
     def rollup(r):
-        return {"label": r.label, "projects": r.projects, "mean": _num(r.mean),
-                "level": r.level(achieved_from=form.achieved_from, partly_from=form.partly_from),
-                "levels": r.levels}
+        return rollup_row(r, form)
 
     return {
         "version": 1, "fiscal_year": form.fiscal_year.year, "form_version": form.version, "title": form.title,
@@ -188,6 +192,7 @@ def snapshot(form, results: list[ProjectResult], tables: dict, lessons) -> dict:
                           "percent": _num(c.percent), "level_name": c.level_name} for c in r.criteria],
             "reasons": r.reasons() if r.level == scoring.NOT_ACHIEVED else [],
         } for r in results],
+        "not_achieved": [r.project.code for r in results if r.level == scoring.NOT_ACHIEVED],
         "groups": [rollup(r) for r in tables["groups"]],
         "strategies": [rollup(r) for r in tables["strategies"]],
         "plan": rollup(tables["plan"]),

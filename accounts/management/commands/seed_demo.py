@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts import democlock
 from accounts import demo as accounts_demo
+from evaluation import demo as evaluation_demo
 from inspections import demo as inspections_demo
 from plans import demo as plans_demo
 from plans.lib.fiscal import fiscal_year_of
@@ -64,4 +65,5 @@ class Command(BaseCommand):
         projects_demo.seed(years[(second.code, live)], first=SECOND_OFFICE_PROJECTS)
         demo_reports.seed(years[(second.code, live)])
         projects_demo.seed_plan_tree(years[(second.code, live - 1)])
+        evaluation_demo.seed(previous)  # after the current year's projects: a lesson is taken up by one of them
         return {**result, "year": live}
