@@ -3,10 +3,8 @@ evaluators, the summary proposed and approved, lessons per strategy (one taken u
 Idempotent, staged on the seed's clock (never in the future), and e-mails nobody."""
 
 import random
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 
 from accounts import democlock
@@ -31,10 +29,6 @@ LESSONS = [
 ]
 
 
-def _moment(day) -> datetime:
-    return democlock.current().cap(datetime.combine(day, time(10, 0), tzinfo=ZoneInfo(settings.TIME_ZONE)))
-
-
 def seed(fy) -> None:
     """Evaluate the closed year ``fy``."""
     with outbox.muted():
@@ -46,7 +40,11 @@ def _seed(fy) -> None:
     actors = Actors.of(fy.office)
     if actors.planning is None or actors.director is None:
         return
-    form = services.current_form(fy) or services.create_form(fy, by=actors.planning)
+    clock = democlock.current()
+    form = services.current_form(fy)
+    if form is None:
+        with clock.at(fy.end + timedelta(days=3)):
+            form = services.create_form(fy, by=actors.planning)
     rng = random.Random(f"evaluation-{fy.office.code}-{fy.year}")
     projects = list(Project.objects.filter(fiscal_year=fy).exclude(status=Project.Status.CANCELLED)
                     .prefetch_related("owners").select_related("group").order_by("code"))
@@ -54,7 +52,14 @@ def _seed(fy) -> None:
     for user in User.objects.filter(office=fy.office, is_active=True, role_assignments__role=Role.GROUP_HEAD):
         for group in user.work_groups.all():
             heads.setdefault(group.pk, user)
-    answer_day = min(fy.end + timedelta(days=20), form.deadline)
+    with clock.at(min(fy.end + timedelta(days=10), form.deadline)):
+        _invite_and_answer(fy, form, projects, heads, actors, rng)
+    with clock.at(fy.end + timedelta(days=14)):
+        _lessons(fy, actors)
+    _summary(fy, actors, clock)
+
+
+def _invite_and_answer(fy, form, projects, heads, actors, rng) -> None:
     for index, project in enumerate(projects):
         people = list(project.owners.all()) + ([heads[project.group_id]] if project.group_id in heads else [])
         for person in {p.pk: p for p in people}.values():
@@ -73,9 +78,7 @@ def _seed(fy) -> None:
             for criterion in services.rated_criteria(form):
                 data[f"rate-{criterion.pk}"] = str(max(1, min(criterion.scale_max, base + rng.choice((-1, 0, 0, 1)))))
                 data[f"comment-{criterion.pk}"] = rng.choice(COMMENTS)
-            services.answer(invitation.pk, data=data, now=_moment(answer_day))
-    _lessons(fy, actors)
-    _summary(fy, actors)
+            services.answer(invitation.pk, data=data)
 
 
 def _lessons(fy, actors) -> None:
@@ -92,7 +95,7 @@ def _lessons(fy, actors) -> None:
             services.take_up(lesson, by=actors.planning, project=project)
 
 
-def _summary(fy, actors) -> None:
+def _summary(fy, actors, clock) -> None:
     summary = Summary.objects.filter(fiscal_year=fy).first()
     if summary is not None and summary.state == Summary.State.APPROVED:
         return
@@ -102,5 +105,8 @@ def _summary(fy, actors) -> None:
             "โดยผู้รับผิดชอบโครงการ ผู้อำนวยการกลุ่ม และผู้มีส่วนได้ส่วนเสียภายนอก โครงการส่วนใหญ่บรรลุวัตถุประสงค์ "
             "ปัญหาหลักคือการเบิกจ่ายงบประมาณล่าช้าในไตรมาสแรก"))
     if summary.state in (Summary.State.DRAFT, Summary.State.RETURNED):
-        summary = workflow.move_summary(summary.pk, "propose", by=actors.planning, expected_version=summary.version)
-    workflow.move_summary(summary.pk, "approve", by=actors.director, expected_version=summary.version)
+        with clock.at(fy.end + timedelta(days=15)):
+            summary = workflow.move_summary(summary.pk, "propose", by=actors.planning,
+                                            expected_version=summary.version)
+    with clock.at(fy.end + timedelta(days=17)):
+        workflow.move_summary(summary.pk, "approve", by=actors.director, expected_version=summary.version)

@@ -50,6 +50,7 @@ TITLES = {
     "budget": "การเบิกจ่ายงบประมาณเทียบกับเป้าหมาย",
     "problems": "ปัญหา อุปสรรค และข้อเสนอแนะ",
     "inspections": "ผลการติดตามการตรวจราชการ",
+    "evaluation": "ผลการประเมินแผนปฏิบัติการประจำปี",
 }
 STATUS_TH = {"met": "บรรลุ", "not_yet": "ยังไม่บรรลุ", "reported": "รายงานแล้ว", "no_data": "ยังไม่มีข้อมูล"}
 ACTIVITY_TH = {"not_started": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว",
@@ -115,6 +116,7 @@ def _snapshot(fiscal_year, audience: str, *, basis: str, today: date | None) -> 
                     problems.setdefault(kind, {}).setdefault(" ".join(text.split()), []).append(project.code)
     return {
         "inspections": _inspections(fiscal_year),
+        "evaluation": _evaluation(fiscal_year),
         "version": 1, "audience": audience, "basis": year.basis, "today": today.isoformat(),
         "office": {"name": office.name, "code": office.code},
         "fiscal_year": fiscal_year.year,
@@ -167,6 +169,16 @@ def _inspections(fiscal_year) -> list[dict]:
     return out
 
 
+def _evaluation(fiscal_year) -> dict | None:
+    """The year's plan evaluation, when the director approved its summary: its frozen figures."""
+    from evaluation.models import Summary
+
+    summary = Summary.objects.filter(fiscal_year=fiscal_year, state=Summary.State.APPROVED).first()
+    if summary is None or not summary.snapshot:
+        return None
+    return {**summary.snapshot, "overview": summary.overview, "approved": True}
+
+
 # ------------------------------------------------------------------------------------------ rendering
 
 @dataclass
@@ -195,6 +207,8 @@ def body_parts(data: dict, thai_digits: bool) -> list[Part]:
     sections = list(AUDIENCES[data["audience"]]["sections"])
     if data.get("inspections"):  # when the office recorded inspection rounds this year
         sections.insert(sections.index("problems"), "inspections")
+    if data.get("evaluation"):  # when the director approved the year's plan evaluation
+        sections.insert(sections.index("problems"), "evaluation")
     parts, number = [], 0
     for key in sections:
         number += 1
@@ -208,6 +222,10 @@ def body_parts(data: dict, thai_digits: bool) -> list[Part]:
                                   [(f"p-{p['code']}", f"{p['code']} {p['name']}") for p in chunk]))
             continue
         extra = {}
+        if key == "evaluation":
+            from evaluation.scoring import LEVEL_TH, LEVELS
+
+            extra.update({"evaluation": data["evaluation"], "level_th": LEVEL_TH, "levels": LEVELS})
         if key == "budget":
             extra["chart"] = charts.grouped_bars(
                 [f"ไตรมาส {b['number']}" for b in data["budget_quarters"]],

@@ -59,11 +59,12 @@ class Command(BaseCommand):
             projects_demo.seed(fy, owners_by_group=owners)
         demo_reports.seed(previous, closed=True)
         inspections_demo.seed(previous, closed=True)
+        # after the current year's projects (a lesson is taken up by one), before the annual editions (their part)
+        evaluation_demo.seed(previous)
         reporting_demo.seed(previous)
         demo_reports.seed(current)
         inspections_demo.seed(current)
         projects_demo.seed(years[(second.code, live)], first=SECOND_OFFICE_PROJECTS)
         demo_reports.seed(years[(second.code, live)])
         projects_demo.seed_plan_tree(years[(second.code, live - 1)])
-        evaluation_demo.seed(previous)  # after the current year's projects: a lesson is taken up by one of them
         return {**result, "year": live}
