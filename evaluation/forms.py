@@ -51,12 +51,12 @@ class CriterionForm(forms.ModelForm):
             data["thresholds"] = thresholds or default_thresholds(top)
         else:
             data["thresholds"] = []
+        # the model's own checks (levels named, thresholds ascending) run on the instance after this
+        self.instance.level_names, self.instance.thresholds = data["level_names"], data["thresholds"]
         return data
 
     def build(self) -> Criterion:
-        criterion = self.save(commit=False)
-        criterion.level_names, criterion.thresholds = self.cleaned_data["level_names"], self.cleaned_data["thresholds"]
-        return criterion
+        return self.save(commit=False)
 
 
 class InviteUserForm(forms.Form):
