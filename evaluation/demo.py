@@ -17,7 +17,7 @@ from reminders import outbox
 from . import services, workflow
 from .models import Invitation, Lesson, Summary
 
-OUTSIDE = [("นายสมชาย ใจดี", "ผู้อำนวยการโรงเรียนบ้านหนองบัว", "somchai@school.example.ac.th"),
+OUTSIDE = [("นายวิชัย รักถิ่น", "ผู้อำนวยการโรงเรียนบ้านหนองบัว", "wichai@school.example.ac.th"),
            ("นางสาวพรทิพย์ แสงทอง", "ครูโรงเรียนบ้านห้วยทราย", "")]
 COMMENTS = ["ผู้เรียนได้รับประโยชน์ชัดเจน", "ควรขยายผลไปยังโรงเรียนขนาดเล็ก", "การประสานงานดี",
             "ควรติดตามผลอย่างต่อเนื่องในปีถัดไป", ""]
