@@ -55,6 +55,15 @@ class CriterionForm(forms.ModelForm):
         self.instance.level_names, self.instance.thresholds = data["level_names"], data["thresholds"]
         return data
 
+    def _update_errors(self, errors):
+        # the model names its JSON fields; the form shows them as the typed text fields
+        from django.core.exceptions import ValidationError
+
+        if hasattr(errors, "error_dict"):
+            renamed = {"level_names": "level_names_text", "thresholds": "thresholds_text"}
+            errors = ValidationError({renamed.get(k, k): v for k, v in errors.error_dict.items()})
+        super()._update_errors(errors)
+
     def build(self) -> Criterion:
         return self.save(commit=False)
 

@@ -244,3 +244,32 @@ def test_lists_run_a_bounded_number_of_queries(client, fy, eform, planning, prom
     for name in ("evaluation:projects", "evaluation:results", "evaluation:summary", "evaluation:index"):
         with django_assert_max_num_queries(30):
             assert client.get(reverse(name) + "?fy=2569").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", [{"thresholds_text": "80, 20"}, {"thresholds_text": "20, 40"},
+                                 {"thresholds_text": "a, b, c, d"}, {"level_names_text": "หนึ่ง, สอง"},
+                                 {"source": ""}])
+def test_a_criterion_with_bad_thresholds_or_levels_is_refused(client, eform, planning, bad):
+    client.force_login(planning)
+    data = {"op": "add", "code": "C9", "name": "ใหม่", "kind": "computed", "source": "budget", "weight": 1,
+            "scale_max": 5, **bad}
+    response = client.post(reverse("evaluation:form", args=[eform.pk]), data)
+    assert response.status_code == 400
+    assert not Criterion.objects.filter(code="C9").exists()
+
+
+@pytest.mark.django_db
+def test_the_annual_report_has_the_evaluation_part_once_the_summary_is_approved(fy, eform, planning, director):
+    from reporting import annual
+
+    summary = Summary.objects.create(fiscal_year=fy, overview="สรุปผลการประเมินของปี")
+    summary = workflow.move_summary(summary.pk, "propose", by=planning, expected_version=summary.version)
+    assert annual.snapshot(fy, "ktpn")["evaluation"] is None
+    workflow.move_summary(summary.pk, "approve", by=director, expected_version=summary.version)
+    data = annual.snapshot(fy, "ktpn")
+    assert data["evaluation"]["overview"] == "สรุปผลการประเมินของปี"
+    parts = annual.body_parts(data, False)
+    titles = [p.title for p in parts if p.key == "evaluation"]
+    assert titles and titles[0].endswith("ผลการประเมินแผนปฏิบัติการประจำปี")
+    assert "สรุปผลการประเมินของปี" in next(p.html for p in parts if p.key == "evaluation")
