@@ -17,8 +17,8 @@ from .test_foundation_screens import demo, demo_rows  # noqa: F401 (the demo dat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The demo's closed year, which the demo evaluates (evaluation/demo.py).
-CLOSED = fiscal_year_of(date.today()) - 1
+# The demo's closed year (the browser demo is seeded --today 2026-12-03), which evaluation/demo.py evaluates.
+CLOSED = fiscal_year_of(date(2026, 12, 3)) - 1
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
