@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from evaluation import results, scoring, services, workflow
-from evaluation.models import Criterion, EvaluationForm, Lesson, Summary
+from evaluation.models import Criterion, EvaluationForm, Summary
 from plans import services as plan_services
 from projects.models import Project
 from reviews.machine import NotAllowed, WorkflowError
