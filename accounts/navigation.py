@@ -39,6 +39,7 @@ NAV_ITEMS = (
     NavItem(_("Annual report"), "reporting:annual_list", "file-earmark-pdf", can.REPORT_READERS, menu=FOLLOW_UP),
     NavItem(_("Inspections"), "inspections:rounds", "search", menu=FOLLOW_UP),
     NavItem(_("Policy monitoring"), "inspections:monitoring", "bullseye", menu=FOLLOW_UP),
+    NavItem(_("Plan evaluation"), "evaluation:index", "clipboard2-pulse", menu=FOLLOW_UP),
     NavItem(_("My inspection work"), "inspections:mine", "person-check", can.OWNERS, menu=FOLLOW_UP),
     NavItem(_("Review"), "projects:review_queue", "clipboard-check", can.PLANNERS, menu=FOLLOW_UP),
     NavItem(_("Approvals"), "projects:approval_queue", "patch-check", can.DIRECTORS, menu=FOLLOW_UP),

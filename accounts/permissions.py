@@ -30,6 +30,8 @@ PROJECT_EDITORS = (Role.PLANNING, Role.ADMIN, Role.DIRECTOR)
 PROJECT_CREATORS = (Role.PLANNING, Role.ADMIN, Role.DIRECTOR, Role.GROUP_HEAD)
 # See every annual-report edition of their office, drafts and returned ones included.
 EDITION_STAFF = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
+# Read the annual plan evaluation's results, invitations and summary before it is approved.
+EVALUATION_STAFF = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN)
 # Read the approved annual-report editions addressed to them (committee, OBEC/region).
 EDITION_AUDIENCES = (Role.COMMITTEE, Role.CENTRAL)
 # Read the fiscal-year dashboard.

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "projects",
     "inspections",
     "emenscr",
+    "evaluation",
     "reporting",
     "reminders",
 ]
@@ -297,6 +298,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # The office that command-line tools act on when no --office is given (one deployment usually
 # serves one office); empty means the first service area office in the database.
+# Days a signed evaluation link for an outside evaluator stays valid.
+TIDTAM_EVALUATION_LINK_DAYS = envint("TIDTAM_EVALUATION_LINK_DAYS", "30")
 TIDTAM_DEFAULT_OFFICE = os.getenv("TIDTAM_DEFAULT_OFFICE", "")
 # Upload limits for Excel workbooks.
 TIDTAM_MAX_WORKBOOK_BYTES = envint("TIDTAM_MAX_WORKBOOK_BYTES", str(10 * 1024 * 1024))

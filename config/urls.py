@@ -26,5 +26,6 @@ urlpatterns = [
     path("mail/", include("reminders.urls")),
     path("inspections/", include("inspections.urls")),
     path("emenscr/", include("emenscr.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

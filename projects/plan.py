@@ -17,6 +17,15 @@ from plans.views import get_fiscal_year_for_user
 
 from .models import Project
 
+# Parts of the plan page that higher apps add (the evaluation's lessons of the year before): key → panel(request,
+# fy) returning None or a dict with the ``template`` that renders it and what that template needs. Registered in
+# the adding app's AppConfig.ready(); each panel runs a bounded number of queries.
+PANELS: dict = {}
+
+
+def register_panel(key: str, panel) -> None:
+    PANELS[key] = panel
+
 
 def plan_tree(fy, *, projects=None) -> list[dict]:
     """The policy tree of a fiscal year with the projects and budget under each node.
@@ -98,4 +107,5 @@ def plan_overview(request, year: int):
         "plan_form": ActionPlanForm(instance=plan) if can_manage else None,
         "can_manage": can_manage,
         "can_approve": acts_for(request.user, fy.office_id, *DIRECTORS),
+        "panels": [block for block in (panel(request, fy) for panel in PANELS.values()) if block],
     })

@@ -56,6 +56,7 @@ TITLES = {
     "problems": "ปัญหา อุปสรรค และข้อเสนอแนะ",
     "inspections": "ผลการติดตามการตรวจราชการ",
     "monitoring": "ผลการติดตามนโยบายและตัวชี้วัด",
+    "evaluation": "ผลการประเมินแผนปฏิบัติการประจำปี",
 }
 # The editions that carry the year's policy and indicator monitoring rounds (§5.1 step 8: results reach ก.ต.ป.น.).
 MONITORING_AUDIENCES = {Audience.KTPN}
@@ -124,6 +125,7 @@ def _snapshot(fiscal_year, audience: str, *, basis: str, today: date | None) -> 
     return {
         "inspections": _inspections(fiscal_year),
         "monitoring": _monitoring(fiscal_year) if audience in MONITORING_AUDIENCES else [],
+        "evaluation": _evaluation(fiscal_year),
         "version": 1, "audience": audience, "basis": year.basis, "today": today.isoformat(),
         "office": {"name": office.name, "code": office.code},
         "fiscal_year": fiscal_year.year,
@@ -197,6 +199,14 @@ def _monitoring(fiscal_year) -> list[dict]:
             "target": _money(r.indicator.target_value), "result": _money(r.value),
             "achieved": r.achieved, "narrative": r.narrative} for r in results]})
     return out
+def _evaluation(fiscal_year) -> dict | None:
+    """The year's plan evaluation, when the director approved its summary: its frozen figures."""
+    from evaluation.models import Summary
+
+    summary = Summary.objects.filter(fiscal_year=fiscal_year, state=Summary.State.APPROVED).first()
+    if summary is None or not summary.snapshot:
+        return None
+    return {**summary.snapshot, "overview": summary.overview, "approved": True}
 
 
 # ------------------------------------------------------------------------------------------ rendering
@@ -229,6 +239,8 @@ def body_parts(data: dict, thai_digits: bool) -> list[Part]:
         sections.insert(sections.index("problems"), "inspections")
     if data.get("monitoring"):  # the ก.ต.ป.น. edition, when a round of the year has approved results
         sections.insert(sections.index("problems"), "monitoring")
+    if data.get("evaluation"):  # when the director approved the year's plan evaluation
+        sections.insert(sections.index("problems"), "evaluation")
     parts, number = [], 0
     for key in sections:
         number += 1
@@ -242,6 +254,10 @@ def body_parts(data: dict, thai_digits: bool) -> list[Part]:
                                   [(f"p-{p['code']}", f"{p['code']} {p['name']}") for p in chunk]))
             continue
         extra = {}
+        if key == "evaluation":
+            from evaluation.scoring import LEVEL_TH, LEVELS
+
+            extra.update({"evaluation": data["evaluation"], "level_th": LEVEL_TH, "levels": LEVELS})
         if key == "budget":
             extra["chart"] = charts.grouped_bars(
                 [f"ไตรมาส {b['number']}" for b in data["budget_quarters"]],

@@ -20,6 +20,7 @@ LAYERS = {
     "projects": 4,
     "inspections": 5,
     "emenscr": 5,
+    "evaluation": 5,
     "reporting": 6,
 }
 

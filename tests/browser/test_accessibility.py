@@ -4,16 +4,21 @@ critical or serious violation, and at 375 px (a phone) the page never scrolls si
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from accounts.demo import DEMO_PASSWORD
+from plans.lib.fiscal import fiscal_year_of
 
 from .conftest import log_in
 from .test_foundation_screens import demo, demo_rows  # noqa: F401 (the demo data, seeded once per module)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The demo's closed year (the browser demo is seeded --today 2026-12-03), which evaluation/demo.py evaluates.
+CLOSED = fiscal_year_of(date(2026, 12, 3)) - 1
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
@@ -50,6 +55,10 @@ PAGES = [
     ("emenscr-tab", "owner", ("/emenscr/", r"^/emenscr/projects/\d+/$")),
     ("emenscr-edit", "planning", ("/emenscr/", r"^/emenscr/projects/\d+/$", r"^/emenscr/projects/\d+/edit/$")),
     ("emenscr-copy", "planning", ("/emenscr/", r"^/emenscr/projects/\d+/copy/M\d/")),
+    ("evaluation-results", "planning", f"/evaluation/results/?fy={CLOSED}"),
+    ("evaluation-summary", "director", f"/evaluation/summary/?fy={CLOSED}"),
+    ("evaluation-project", "planning", (f"/evaluation/projects/?fy={CLOSED}", r"^/evaluation/project/\d+/$")),
+    ("evaluation-form", "planning", (f"/evaluation/?fy={CLOSED}", r"^/evaluation/form/\d+/$")),
 ]
 
 

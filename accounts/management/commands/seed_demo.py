@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts import democlock
 from accounts import demo as accounts_demo
-from feedback import demo as feedback_demo
 from emenscr import demo as emenscr_demo
+from evaluation import demo as evaluation_demo
+from feedback import demo as feedback_demo
 from inspections import demo as inspections_demo
 from plans import demo as plans_demo
 from plans.lib.fiscal import fiscal_year_of
@@ -60,6 +61,8 @@ class Command(BaseCommand):
             projects_demo.seed(fy, owners_by_group=owners)
         demo_reports.seed(previous, closed=True)
         inspections_demo.seed(previous, closed=True)
+        # after the current year's projects (a lesson is taken up by one), before the annual editions (their part)
+        evaluation_demo.seed(previous)
         reporting_demo.seed(previous)
         demo_reports.seed(current)
         inspections_demo.seed(current)
