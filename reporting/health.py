@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.metrics import answers_received
 from feedback.services import score_of
 from plans.lib.thaidate import format_number
 from plans.models import FiscalYear, Indicator
@@ -132,6 +133,12 @@ def satisfaction(office, fiscal_year) -> Decimal | None:
     return score_of(office, fiscal_year)
 
 
+def evaluation_answers(office, fiscal_year) -> Decimal | None:
+    """Share of the plan evaluation's invitations that were answered (None when nobody was invited)."""
+    received, invited = answers_received(office, fiscal_year)
+    return share(received, invited)
+
+
 @dataclass(frozen=True)
 class Metric:
     key: str
@@ -159,6 +166,7 @@ METRICS: list[Metric] = [
     Metric("mean_days", _("Days from submission to approval (mean)"), DAYS, mean_days, better="lower"),
     Metric("indicators", _("Indicators with data"), PERCENT, indicators_with_data),
     Metric("satisfaction", _("Users' satisfaction (1–5)"), SCORE, satisfaction),
+    Metric("evaluation", _("Plan evaluation answers received (share of invitations)"), PERCENT, evaluation_answers),
     # evaluation answers received: one more Metric here when the evaluation app is merged
 ]
 

@@ -187,3 +187,17 @@ def test_planning_of_another_office_sees_their_office_not_ours(client, fy, proje
     client.force_login(other_office_planning)
     page = client.get(reverse("reporting:health")).content.decode()
     assert "P1" not in page and "กลุ่มส่งเสริมการจัดการศึกษา" not in page
+
+
+@pytest.mark.django_db
+def test_evaluation_answers_received_is_the_share_of_invitations_answered(fy, own_project, owner, planning):
+    from evaluation import services as evaluation
+
+    assert health.evaluation_answers(own_project.office, fy) is None  # nobody invited: no data, no division
+    evaluation.create_form(fy, by=planning, deadline=date.today() + timedelta(days=30))
+    answered = evaluation.invite(own_project, by=planning, user=owner)
+    for n in range(3):
+        evaluation.invite(own_project, by=planning, name=f"ผู้ประเมิน {n}", email=f"e{n}@example.ac.th")
+    answered.answered_at = datetime(2026, 11, 1, 9, tzinfo=ZoneInfo("Asia/Bangkok"))
+    answered.save(update_fields=["answered_at"])
+    assert health.evaluation_answers(own_project.office, fy) == Decimal("25.0")
