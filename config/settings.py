@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "inspections",
     "reporting",
     "reminders",
+    "backups",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ LAYERS = {
     "projects": 4,
     "inspections": 5,
     "reporting": 6,
+    "backups": 7,
 }
 
 # Modules that may import any app, and why.
