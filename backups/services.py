@@ -26,10 +26,11 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import archive, selection
+from . import archive, jsonl, selection
 from .archive import DATA, MANIFEST, ArchiveError
 
 FORMAT = 1
+serializers.register_serializer(jsonl.NAME, "backups.jsonl")
 
 
 # --- backup -----------------------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def _write(handle, folder: Path, *, office, by: str) -> dict:
         querysets = selection.office_querysets(office)
     data = folder / "data.jsonl"
     with transaction.atomic(), open(data, "w", encoding="utf-8") as out:
-        serializers.serialize("jsonl", _rows(querysets, counts, refs), stream=out,
+        serializers.serialize(jsonl.NAME, _rows(querysets, counts, refs), stream=out,
                               use_natural_foreign_keys=office is None)
         files = {name: list(selection.walk(storages[name])) for name in selection.STORAGES} if office is None \
             else selection.office_files(querysets)
@@ -285,7 +286,7 @@ def _reset_sequences(models) -> None:
 def _load_whole(data: Path) -> Counter:
     counts, deferred, models = Counter(), [], set()
     with open(data, encoding="utf-8") as stream, connection.constraint_checks_disabled():
-        for obj in serializers.deserialize("jsonl", stream, handle_forward_references=True):
+        for obj in serializers.deserialize(jsonl.NAME, stream, handle_forward_references=True):
             obj.save()
             counts[selection.label(type(obj.object))] += 1
             models.add(type(obj.object))
@@ -323,7 +324,7 @@ def _load_office(data: Path, manifest: dict) -> Counter:
         return None
 
     with open(data, encoding="utf-8") as stream:
-        for obj in serializers.deserialize("jsonl", stream):
+        for obj in serializers.deserialize(jsonl.NAME, stream):
             row, name = obj.object, selection.label(type(obj.object))
             if name == selection.REVISION:
                 revisions.append(row)
@@ -374,7 +375,7 @@ def _move_in(extracted: dict, moved: list) -> None:
     for member, source in extracted.items():
         if not member.startswith("files/"):
             continue
-        _, storage_name, name = member.split("/", 2)
+        _files, storage_name, name = member.split("/", 2)
         if storage_name not in selection.STORAGES:
             raise ArchiveError(_("The archive holds an unexpected entry %(name)s."), {"name": member})
         storage = storages[storage_name]
