@@ -113,9 +113,10 @@ def file_fields():
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField):
+                callable_ = getattr(field, "_storage_callable", None)
+                storage = callable_() if callable_ else field.storage
                 for name in STORAGES:
-                    if field.storage is storages[name] or getattr(field.storage, "location", None) == \
-                            getattr(storages[name], "location", ""):
+                    if storage is storages[name]:
                         found.append((model, field.name, name))
             elif field.name == "stored_name" and isinstance(field, models.CharField):
                 found.append((model, field.name, "evidence"))
