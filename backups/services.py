@@ -62,14 +62,15 @@ def _database_copy(folder: Path) -> tuple[str, Path] | None:
     """The database's own dump for operators: SQLite's online backup, PostgreSQL's pg_dump -Fc."""
     db = settings.DATABASES[DEFAULT_DB_ALIAS]
     if connection.vendor == "sqlite":
+        if connection.is_in_memory_db():  # tests: nothing to copy for an operator (and it would wait on locks)
+            return None
         target = folder / "database.sqlite3"
-        source = sqlite3.connect(str(db["NAME"]))
+        connection.ensure_connection()  # Django's own connection: it may hold the read transaction
         copy = sqlite3.connect(str(target))
         try:
-            source.backup(copy)
+            connection.connection.backup(copy)
         finally:
             copy.close()
-            source.close()
         return "db/database.sqlite3", target
     if connection.vendor == "postgresql":
         target = folder / "database.pgdump"

@@ -9,10 +9,18 @@ import tarfile
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.utils import translation
 
 from accounts.models import Office, User
 from backups.archive import ArchiveError
 from backups.services import backup, restore, verify
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are matched in English here; their Thai is checked where it is shown."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
