@@ -54,3 +54,15 @@ def test_prune_removes_only_archives_past_retention(folder, settings):
     assert prune(folder) == ["tidtam-20261201-013000.tar"]
     assert sorted(path.name for path in folder.iterdir()) == ["notes.txt", "tidtam-20261202-013000.tar",
                                                                "tidtam-20261203-013000.tar"]
+
+
+def test_only_superusers_see_the_backups_page(client, planning, admin_user, folder):
+    run_nightly()
+    planning.is_staff = True
+    planning.save()
+    client.force_login(planning)
+    assert client.get("/admin/backups/backuprun/").status_code == 403
+    client.force_login(admin_user)
+    page = client.get("/admin/backups/backuprun/")
+    assert page.status_code == 200
+    assert "tidtam-" in page.content.decode() and "ตรวจสอบแล้ว" in page.content.decode()
