@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "evaluation",
     "reporting",
     "reminders",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,8 @@ CELERY_BEAT_SCHEDULE = {
     # The weekly digest; keyed by ISO week, so a second run in the same week sends nothing.
     "weekly-digest": {"task": "reminders.tasks.run_digest",
                       "schedule": crontab(day_of_week="mon", hour="7", minute="30")},
+    # The nightly backup into TIDTAM_BACKUP_DIR, thinned out by TIDTAM_BACKUP_KEEP; a failure e-mails admins.
+    "nightly-backup": {"task": "backups.tasks.nightly_backup", "schedule": crontab(hour="1", minute="30")},
 }
 
 # --- Caches ---------------------------------------------------------------
@@ -284,6 +287,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TIDTAM_VERSION = "0.1.0"
+# Nightly backups: the folder (a `backups` volume in docker-compose.yml) and how many to keep, as
+# "daily,weekly,monthly" (the newest archive of each of the last 7 days, 4 weeks and 12 months).
+TIDTAM_BACKUP_DIR = Path(os.getenv("TIDTAM_BACKUP_DIR", BASE_DIR / "var" / "backups"))
+TIDTAM_BACKUP_KEEP = os.getenv("TIDTAM_BACKUP_KEEP", "7,4,12")
 
 # Processes that render report sections in parallel (default: the number of cores, at most 4).
 TIDTAM_PDF_WORKERS = envint("TIDTAM_PDF_WORKERS", "0") or None

@@ -22,6 +22,7 @@ LAYERS = {
     "emenscr": 5,
     "evaluation": 5,
     "reporting": 6,
+    "backups": 7,
 }
 
 # Modules that may import any app, and why.

@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BackupRun(models.Model):
+    """One nightly (or hand-started) backup: when, which file, how big, whether it verified."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        OK = "ok", _("Verified")
+        FAILED = "failed", _("Failed")
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file = models.CharField(_("file"), max_length=300)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("backup run")
+        verbose_name_plural = _("backup runs")
+
+    def __str__(self):
+        return self.file
