@@ -18,6 +18,9 @@ MADE_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
 # Not an office's own data: logins, lock-outs, the admin site's log (it names objects by id as text).
 NOT_OFFICE_DATA = {"sessions.session", "admin.logentry", "axes.accessfailurelog", "axes.accessattempt",
                    "axes.accessattemptexpiration", "axes.accesslog", "auth.group", "plans.holidayyear"}
+# Deployment-wide reference lists (rows with no office) an office's rows may point at, with the natural key
+# that finds the same row in another deployment: an office archive names them instead of holding them.
+SHARED = {"emenscr.linkageitem": ("level", "code")}
 # The private storages, and how a row names its file there.
 STORAGES = ("evidence", "reports")
 REVISION = "projects.reportrevision"  # written by a trigger; points at its form by a plain id

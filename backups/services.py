@@ -45,10 +45,11 @@ def applied_migrations() -> dict:
 def _rows(querysets, counts: Counter, refs: dict):
     """The rows to serialize, counted, noting which users and offices they refer to."""
     user, office = apps.get_model("accounts", "User"), apps.get_model("accounts", "Office")
+    outside = {user, office, *(apps.get_model(name) for name in selection.SHARED)}
     pointers = None
     for model, queryset in querysets:
         pointers = [(field.attname, field.related_model) for field in model._meta.concrete_fields
-                    if field.is_relation and field.related_model in (user, office)]
+                    if field.is_relation and field.related_model in outside]
         for obj in queryset.iterator(chunk_size=2000):
             counts[selection.label(model)] += 1
             for attname, target in pointers:
@@ -84,7 +85,7 @@ def _database_copy(folder: Path) -> tuple[str, Path] | None:
 
 def _write(handle, folder: Path, *, office, by: str) -> dict:
     writer = archive.Writer(handle)
-    counts, refs = Counter(), {"accounts.user": set(), "accounts.office": set()}
+    counts, refs = Counter(), {"accounts.user": set(), "accounts.office": set(), **{name: set() for name in selection.SHARED}}
     if office is None:
         querysets = [(model, model._default_manager.order_by("pk")) for model in selection.whole_models()]
     else:
@@ -122,6 +123,12 @@ def _write(handle, folder: Path, *, office, by: str) -> dict:
             "offices": {str(pk): code for pk, code in
                         office_model._default_manager.filter(pk__in=refs["accounts.office"] | {office.pk})
                         .values_list("pk", "code")},
+            # rows of the deployment-wide reference lists (e.g. eMENSCR's starter linkage list) the office's
+            # rows point at, by their natural key; the office's own copies of such rows are in the archive
+            "shared": {name: {str(row["pk"]): [row[f] for f in fields] for row in
+                              apps.get_model(name)._default_manager.filter(pk__in=refs[name], office__isnull=True)
+                              .values("pk", *fields)}
+                       for name, fields in selection.SHARED.items()},
         }
     writer.finish(manifest)
     return {**manifest, "files": writer.files}
@@ -310,6 +317,9 @@ def _load_office(data: Path, manifest: dict) -> Counter:
         "accounts.user": {int(pk): email for pk, email in refs.get("users", {}).items()},
     }
     lookup = {"accounts.office": ("code", office_model), "accounts.user": ("email", user)}
+    for name, fields in selection.SHARED.items():
+        outside[name] = {int(pk): key for pk, key in refs.get("shared", {}).get(name, {}).items()}
+        lookup[name] = (fields, apps.get_model(name))
     new_ids, counts, fixups, models, revisions = {}, Counter(), [], set(), []
 
     def resolve(target_label, old):
@@ -317,10 +327,13 @@ def _load_office(data: Path, manifest: dict) -> Counter:
             return new_ids[target_label][old]
         if target_label in lookup and old in outside[target_label]:
             field, model = lookup[target_label]
-            found = model._default_manager.filter(**{field: outside[target_label][old]}).values_list(
-                "pk", flat=True).first()
+            key = outside[target_label][old]
+            where = {field: key} if isinstance(field, str) else {"office__isnull": True, **dict(zip(field, key))}
+            found = model._default_manager.filter(**where).values_list("pk", flat=True).first()
             if found is None:
-                raise ArchiveError(_("The archive refers to %(what)s, which this deployment does not have."), {"what": outside[target_label][old]})
+                key = outside[target_label][old]
+                raise ArchiveError(_("The archive refers to %(what)s, which this deployment does not have."),
+                                   {"what": key if isinstance(key, str) else f"{target_label} {' '.join(key)}"})
             return found
         return None
 
