@@ -16,6 +16,7 @@ from decimal import Decimal
 
 
 from plans.models import DisbursementTarget, Indicator
+from projects.models import CATEGORY_TARGET, category_of
 from projects.models import (Activity, ActivityProgress, Disbursement, IndicatorResult, Project, ProjectIndicator,
                              QuarterlyReport)
 
@@ -105,18 +106,6 @@ class CategoryBudget:
         if current is None or not self.budget:
             return None
         return (current.cumulative * 100 / self.budget).quantize(Decimal("0.01"))
-
-
-# Which disbursement target each project budget category is measured against.
-CATEGORY_TARGET = {
-    Project.BudgetCategory.OPERATING: DisbursementTarget.BudgetType.CURRENT,
-    Project.BudgetCategory.INVESTMENT: DisbursementTarget.BudgetType.CAPITAL,
-}
-
-
-def category_of(value: str) -> str:
-    """A project's budget category for the figures: blank counts as operating."""
-    return value or Project.BudgetCategory.OPERATING
 
 
 @dataclass
