@@ -165,3 +165,17 @@ def seed(fy, *, owners_by_group: dict[str, list[User]] | None = None, first: int
     plan.title = f"แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {fy.year}"
     plan.save()
     return projects
+
+
+def seed_budget_categories(fy) -> int:
+    """The year's budget categories, as the e-MENSCR keying sets them for the live year: every seventh project
+    is capital (งบลงทุน), the rest operating, a few left without one (they count as operating). Only projects
+    without a category are touched, so running again changes nothing. Returns how many are capital."""
+    blank = list(fy.projects.filter(budget_category="").order_by("code"))
+    for index, project in enumerate(blank):
+        if index % 7 == 0:
+            project.budget_category = Project.BudgetCategory.INVESTMENT
+        elif index % 5 != 4:
+            project.budget_category = Project.BudgetCategory.OPERATING
+    Project.objects.bulk_update(blank, ["budget_category"])
+    return fy.projects.filter(budget_category=Project.BudgetCategory.INVESTMENT).count()

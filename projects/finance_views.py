@@ -18,7 +18,7 @@ from plans.models import DisbursementTarget
 from documents.excel import cells
 
 from . import workflow
-from .models import Disbursement, Project, QuarterlyReport
+from .models import CATEGORY_TARGET, Disbursement, Project, QuarterlyReport, category_of
 from .report_views import _fiscal_year
 
 def _may_view(user) -> bool:
@@ -87,10 +87,24 @@ def _by_group(rows) -> list[dict]:
 def _totals(rows, fy, quarter):
     budget = sum((r["project"].total_budget for r in rows), Decimal("0"))
     cumulative = sum((r["cumulative"] for r in rows), Decimal("0"))
-    target = (DisbursementTarget.objects.filter(fiscal_year=fy, budget_type=DisbursementTarget.BudgetType.OVERALL,
-                                                quarter=quarter.number)
-              .values_list("cumulative_percent", flat=True).first())
+    targets = dict(DisbursementTarget.objects.filter(fiscal_year=fy, quarter=quarter.number)
+                   .values_list("budget_type", "cumulative_percent"))
+    target = targets.get(DisbursementTarget.BudgetType.OVERALL)
+    categories = []  # each budget category against its own cumulative target (no category: operating)
+    for category, label in Project.BudgetCategory.choices:
+        mine = [r for r in rows if category_of(r["project"].budget_category) == category]
+        if not mine:
+            continue
+        part_budget = sum((r["project"].total_budget for r in mine), Decimal("0"))
+        part_cumulative = sum((r["cumulative"] for r in mine), Decimal("0"))
+        categories.append({
+            "category": category, "label": label, "budget": part_budget, "cumulative": part_cumulative,
+            "this_quarter": sum((r["amount"] or Decimal("0") for r in mine), Decimal("0")),
+            "percent": (part_cumulative * 100 / part_budget) if part_budget else None,
+            "target": targets.get(CATEGORY_TARGET[category]),
+        })
     return {
+        "categories": categories,
         "budget": budget,
         "this_quarter": sum((r["amount"] or Decimal("0") for r in rows), Decimal("0")),
         "spent": sum((r["spent"] or Decimal("0") for r in rows), Decimal("0")),

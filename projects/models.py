@@ -46,6 +46,15 @@ class ProjectQuerySet(ScopedQuerySet):
         )
 
 
+# Which disbursement target (plans.DisbursementTarget.BudgetType) each project budget category is measured against.
+CATEGORY_TARGET = {"operating": "current", "investment": "capital"}
+
+
+def category_of(value: str) -> str:
+    """A project's budget category for the figures: a project without one counts as operating."""
+    return value or "operating"
+
+
 class Project(models.Model):
     class Source(models.TextChoices):
         ACTION_PLAN = "plan", _("Annual action plan")

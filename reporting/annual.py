@@ -140,6 +140,15 @@ def _snapshot(fiscal_year, audience: str, *, basis: str, today: date | None) -> 
         "budget_quarters": [{"number": b.number, "disbursed": _money(b.disbursed), "cumulative": _money(b.cumulative),
                              "target_percent": _money(b.target_percent), "target": _money(b.target_amount)}
                             for b in year.budget_quarters],
+        # Each budget category against its own cumulative target (a project without one counts as operating).
+        "budget_categories": [
+            {"category": c.category, "budget": _money(c.budget), "disbursed": _money(c.disbursed_total),
+             "quarters": [{"number": b.number, "disbursed": _money(b.disbursed), "cumulative": _money(b.cumulative),
+                           "target_percent": _money(b.target_percent), "target": _money(b.target_amount),
+                           "percent": _money((b.cumulative * 100 / c.budget).quantize(Decimal("0.01")))
+                           if b.cumulative is not None and c.budget else None}
+                          for b in c.quarters]}
+            for c in year.budget_categories],
         "indicator_counts": dict(year.indicator_counts),
         "strategies": strategies, "projects": projects,
         # Gathered across projects: each distinct text once, with the projects that reported it.

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 
 from plans.models import DisbursementTarget, Indicator
+from projects.models import CATEGORY_TARGET, category_of
 from projects.models import (Activity, ActivityProgress, Disbursement, IndicatorResult, Project, ProjectIndicator,
                              QuarterlyReport)
 
@@ -78,6 +79,36 @@ class BudgetQuarter:
 
 
 @dataclass
+class CategoryBudget:
+    """One budget category (งบดำเนินงาน/งบประจำ or งบลงทุน) against its own cumulative disbursement target.
+    Projects without a category count as operating."""
+    category: str  # Project.BudgetCategory value
+    budget_type: str  # the DisbursementTarget.BudgetType its target is set under
+    budget: Decimal
+    quarters: list  # BudgetQuarter
+
+    @property
+    def label(self) -> str:
+        return str(Project.BudgetCategory(self.category).label)
+
+    @property
+    def disbursed_total(self) -> Decimal:
+        return sum((q.disbursed for q in self.quarters), ZERO)
+
+    @property
+    def current(self):
+        """The latest started quarter (cumulative known), or None."""
+        return next((q for q in reversed(self.quarters) if q.cumulative is not None), None)
+
+    @property
+    def cumulative_percent(self) -> Decimal | None:
+        current = self.current
+        if current is None or not self.budget:
+            return None
+        return (current.cumulative * 100 / self.budget).quantize(Decimal("0.01"))
+
+
+@dataclass
 class IndicatorFigure:
     indicator: Indicator
     target: Decimal | None
@@ -137,6 +168,7 @@ class Year:
     by_source: list  # (label, count, budget)
     project_count: int = 0
     overdue_count: int = 0
+    budget_categories: list = field(default_factory=list)  # CategoryBudget, operating then investment
 
     @property
     def form_quarters(self) -> list:
@@ -218,6 +250,8 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
     groups, matrix, totals = [], {}, {q.number: Cell() for q in form_quarters}
     overdue, figures = [], []
     by_group_budget = defaultdict(lambda: [ZERO, ZERO])
+    by_category = defaultdict(lambda: ZERO)  # category → budget
+    paid_by_category = defaultdict(lambda: ZERO)  # (category, quarter number) → disbursed
     sources = defaultdict(lambda: [0, ZERO])
     for project in projects:
         if project.group not in matrix:
@@ -243,6 +277,10 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         budget = project.total_budget
         by_group_budget[project.group][0] += budget
         by_group_budget[project.group][1] += sum(paid.values(), ZERO)
+        category = category_of(project.budget_category)
+        by_category[category] += budget
+        for number, amount in paid.items():
+            paid_by_category[(category, number)] += amount
         sources[source_labels[project.source]][0] += 1
         sources[source_labels[project.source]][1] += budget
         counted_reports = {n: r for n, r in mine.items() if r.state in counted and n <= last}
@@ -255,9 +293,13 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         ))
 
     budget_total = sum((p.total_budget for p in projects), ZERO)
+    targets_by_type = _targets(fiscal_year)
     budget_quarters = _budget_quarters(
         fiscal_year, quarters, last=last, today=today, budget_total=budget_total,
-        disbursed_in=lambda number: sum((f.disbursed.get(number, ZERO) for f in figures), ZERO))
+        disbursed_in=lambda number: sum((f.disbursed.get(number, ZERO) for f in figures), ZERO),
+        targets=targets_by_type[DisbursementTarget.BudgetType.OVERALL])
+    budget_categories = _categories(fiscal_year, quarters, last=last, today=today, budgets=by_category,
+                                    paid=paid_by_category, targets_by_type=targets_by_type)
 
     overdue.sort(key=lambda row: (row[1].number, row[0].group.order, row[0].code))
     return Year(
@@ -266,16 +308,42 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         budget_by_group=[(g, *by_group_budget[g]) for g in groups],
         budget_quarters=budget_quarters, indicators=_indicators(fiscal_year, figures), projects=figures,
         overdue=overdue, by_source=[(label, n, amount) for label, (n, amount) in sources.items()],
-        project_count=len(projects), overdue_count=len(overdue),
+        project_count=len(projects), overdue_count=len(overdue), budget_categories=budget_categories,
     )
 
 
+def _targets(fiscal_year) -> dict:
+    """{budget type → {quarter → cumulative percent}} of the year's disbursement targets (one query)."""
+    out = {value: {} for value in DisbursementTarget.BudgetType.values}
+    for budget_type, number, percent in DisbursementTarget.objects.filter(fiscal_year=fiscal_year).values_list(
+            "budget_type", "quarter", "cumulative_percent"):
+        out.setdefault(budget_type, {})[number] = percent
+    return out
+
+
+def _categories(fiscal_year, quarters, *, last: int, today: date, budgets: dict, paid: dict,
+                targets_by_type: dict) -> list[CategoryBudget]:
+    """Each budget category's budget and disbursement against its own cumulative target; a category shows
+    when it has a budget or a disbursement."""
+    out = []
+    for category, budget_type in CATEGORY_TARGET.items():
+        budget = budgets.get(category, ZERO)
+        if not budget and not any(paid.get((category, q.number)) for q in quarters):
+            continue
+        out.append(CategoryBudget(str(category), str(budget_type), budget, _budget_quarters(
+            fiscal_year, quarters, last=last, today=today, budget_total=budget,
+            disbursed_in=lambda number, c=category: paid.get((c, number), ZERO),
+            targets=targets_by_type.get(budget_type, {}))))
+    return out
+
+
 def _budget_quarters(fiscal_year, quarters, *, last: int, today: date, budget_total: Decimal,
-                     disbursed_in) -> list[BudgetQuarter]:
+                     disbursed_in, targets: dict | None = None) -> list[BudgetQuarter]:
     """Disbursed per quarter (``disbursed_in(number)``), cumulative for the quarters that have started,
-    against the year's overall cumulative targets."""
-    overall = {t.quarter: t.cumulative_percent for t in DisbursementTarget.objects.filter(
-        fiscal_year=fiscal_year, budget_type=DisbursementTarget.BudgetType.OVERALL)}
+    against the year's overall cumulative targets (or the given ``targets``: {quarter → percent})."""
+    if targets is None:
+        targets = _targets(fiscal_year)[DisbursementTarget.BudgetType.OVERALL]
+    overall = targets
     out, running = [], ZERO
     for q in quarters:
         amount = disbursed_in(q.number) if q.number <= last else ZERO
@@ -335,8 +403,13 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
     if group is not None:
         scope = scope.filter(group=group)
     total_budget = F("budget_obec") + F("budget_office") + F("budget_other")
-    per_group = {row["group"]: row for row in scope.order_by().values("group").annotate(
-        n=Count("id"), budget=Sum(total_budget))}
+    per_group = {}  # group id → {"n", "budget"}
+    by_category = defaultdict(lambda: ZERO)  # category → budget (blank counts as operating)
+    for row in scope.order_by().values("group", "budget_category").annotate(n=Count("id"), budget=Sum(total_budget)):
+        mine = per_group.setdefault(row["group"], {"n": 0, "budget": ZERO})
+        mine["n"] += row["n"]
+        mine["budget"] += row["budget"] or ZERO
+        by_category[category_of(row["budget_category"])] += row["budget"] or ZERO
     groups = list(WorkGroup.objects.filter(pk__in=list(per_group)).order_by("order", "code"))
     source_labels = {value: str(label) for value, label in Project.Source.choices}
     by_source = [(source_labels[row["source"]], row["n"], row["budget"] or ZERO) for row in
@@ -359,15 +432,23 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
             matrix[g][q.number] = cell
             totals[q.number].add(cell)
     paid = defaultdict(lambda: ZERO)  # (group id, quarter number) → amount
+    paid_by_category = defaultdict(lambda: ZERO)  # (category, quarter number) → amount, up to ``last``
     for row in (Disbursement.objects.filter(project__in=scope).order_by()
-                .values("project__group", "quarter_id").annotate(total=Sum("amount"))):
-        paid[(row["project__group"], number_of[row["quarter_id"]])] += row["total"] or ZERO
+                .values("project__group", "project__budget_category", "quarter_id").annotate(total=Sum("amount"))):
+        number = number_of[row["quarter_id"]]
+        paid[(row["project__group"], number)] += row["total"] or ZERO
+        if number <= last:
+            paid_by_category[(category_of(row["project__budget_category"]), number)] += row["total"] or ZERO
     budget_total = sum((row["budget"] or ZERO for row in per_group.values()), ZERO)
     budget_by_group = [(g, per_group[g.pk]["budget"] or ZERO,
                         sum((paid[(g.pk, n)] for n in range(1, last + 1)), ZERO)) for g in groups]
+    targets_by_type = _targets(fiscal_year)
     budget_quarters = _budget_quarters(
         fiscal_year, quarters, last=last, today=today, budget_total=budget_total,
-        disbursed_in=lambda number: sum((paid[(g.pk, number)] for g in groups), ZERO))
+        disbursed_in=lambda number: sum((paid[(g.pk, number)] for g in groups), ZERO),
+        targets=targets_by_type[DisbursementTarget.BudgetType.OVERALL])
+    budget_categories = _categories(fiscal_year, quarters, last=last, today=today, budgets=by_category,
+                                    paid=paid_by_category, targets_by_type=targets_by_type)
     # Indicators: the latest counted value (and, apart, the latest text) of each project target, then added
     # up or averaged per indicator, exactly as year() does.
     by_target = defaultdict(dict)  # target id → quarter number → (value, text)
@@ -406,5 +487,5 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
         indicators=indicators, projects=[], by_source=by_source,
         overdue=[(p, q, states.get((p.pk, q.pk))) for p, q in overdue],
         project_count=sum(row["n"] for row in per_group.values()),
-        overdue_count=sum(totals[q.number].missing for q in form_quarters),
+        overdue_count=sum(totals[q.number].missing for q in form_quarters), budget_categories=budget_categories,
     )

@@ -120,6 +120,10 @@ def test_the_previous_year_is_closed_with_an_approved_edition_and_seeding_again_
     edition = AnnualReport.objects.get(fiscal_year__year=2569, fiscal_year__office__code="SPM12")
     assert edition.state == AnnualReport.State.APPROVED and edition.decided_at is not None and edition.sha256
     assert edition.file and edition.pages and edition.snapshot
+    # Budget by category: capital projects with disbursements, shown against the capital target.
+    assert Disbursement.objects.filter(quarter__fiscal_year__year=2569, project__office__code="SPM12",
+                                       project__budget_category=Project.BudgetCategory.INVESTMENT).exists()
+    assert "investment" in [c["category"] for c in edition.snapshot["budget_categories"]]
     actions = FollowUpAction.objects.filter(recommendation__issue__round__fiscal_year__year=2569)
     assert actions.exists() and set(actions.values_list("state", flat=True)) == {FollowUpAction.State.CLOSED}
     # FY 2562 keeps the source document's calendar.

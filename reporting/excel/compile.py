@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from documents.excel.sheet import MONEY, NUMBER, PERCENT, Sheet, measure_format
+from projects.models import Project
 
-from ..figures import Basis, Year
+from ..figures import Basis, Year, category_of
 
 
 def _of(year: Year) -> dict:
@@ -53,18 +54,33 @@ def budget(year: Year) -> Workbook:
     sheet = Sheet(workbook, _("Budget"), _("Budget and disbursement by project"), **_of(year), columns=[
         (_("Project code"), 14, ""), (_("Project"), 50, ""), (_("Group"), 30, ""), (_("Budget (baht)"), 16, MONEY)]
         + [(_("Disbursed Q%(n)s") % {"n": n}, 15, MONEY) for n in quarters]
-        + [(_("Disbursed in all (baht)"), 16, MONEY), (_("Disbursed (share of budget)"), 12, PERCENT)])
+        + [(_("Disbursed in all (baht)"), 16, MONEY), (_("Disbursed (share of budget)"), 12, PERCENT),
+           (_("Budget category"), 24, "")])
+    category_labels = dict(Project.BudgetCategory.choices)
     for figure in year.projects:
         total = figure.disbursed_total
         sheet.row([figure.project.code, figure.project.name, figure.project.group.name, figure.budget]
                   + [figure.disbursed.get(n) for n in quarters]
-                  + [total, float(total / figure.budget) if figure.budget else None])
+                  + [total, float(total / figure.budget) if figure.budget else None,
+                     str(category_labels[category_of(figure.project.budget_category)])])
     summary = Sheet(workbook, _("Against target"), _("Disbursement against the cumulative target"), **_of(year),
                     columns=[
         (_("Quarter"), 10, ""), (_("Disbursed in the quarter"), 18, MONEY), (_("Cumulative"), 18, MONEY),
         (_("Cumulative target"), 18, MONEY), (_("Target (%)"), 10, NUMBER)])
     for b in year.budget_quarters:
         summary.row([b.number, b.disbursed, b.cumulative, b.target_amount, b.target_percent])
+    by_category = Sheet(workbook, _("By budget category"),
+                        _("Each budget category against its own cumulative target"), **_of(year), columns=[
+        (_("Budget category"), 28, ""), (_("Budget (baht)"), 16, MONEY), (_("Quarter"), 10, ""),
+        (_("Disbursed in the quarter"), 18, MONEY), (_("Cumulative"), 18, MONEY),
+        (_("Disbursed (share of budget)"), 12, PERCENT), (_("Cumulative target"), 18, MONEY),
+        (_("Target (%)"), 10, NUMBER)])
+    for category in year.budget_categories:
+        for b in category.quarters:
+            share = float(b.cumulative / category.budget) if b.cumulative is not None and category.budget else None
+            by_category.row([category.label, category.budget, b.number, b.disbursed, b.cumulative, share,
+                             b.target_amount, b.target_percent])
+    by_category.row([_("Projects without a budget category count as operating budget.")])
     return workbook
 
 

@@ -94,3 +94,33 @@ def test_300_projects_in_a_bounded_number_of_queries(client, finance, fy, promo_
     with django_assert_max_num_queries(16):
         html = client.get(URL, {"fy": 2569, "q": 1, "group": sup_group.pk}).content.decode()
     assert html.count('name="amount-') == 150
+
+
+@pytest.mark.django_db
+def test_the_totals_show_each_budget_category_against_its_own_target(client, finance, fy, q1, own_project,
+                                                                    other_group_project):
+    """A capital project's disbursement counts against the capital target; a project without a category is
+    operating; the categories add up to the page's totals."""
+    from plans.models import DisbursementTarget
+    from projects.models import Project
+
+    Project.objects.filter(pk=other_group_project.pk).update(budget_category=Project.BudgetCategory.INVESTMENT,
+                                                             budget_obec=Decimal("80000"), budget_office=0,
+                                                             budget_other=0)
+    for budget_type, percent in (("overall", 32), ("current", 36), ("capital", 20)):
+        DisbursementTarget.objects.update_or_create(fiscal_year=fy, budget_type=budget_type, quarter=1,
+                                                    defaults={"cumulative_percent": Decimal(percent)})
+    workflow.record_disbursement(project=other_group_project, quarter=q1, amount=Decimal("12000"), by=finance)
+    workflow.record_disbursement(project=own_project, quarter=q1, amount=Decimal("10"), by=finance)
+    client.force_login(finance)
+    response = client.get(URL, {"fy": 2569, "q": 1})
+    categories = {c["category"]: c for c in response.context["totals"]["categories"]}
+    capital, operating = categories["investment"], categories["operating"]
+    assert (capital["budget"], capital["cumulative"], capital["percent"], capital["target"]) == (
+        Decimal("80000"), Decimal("12000"), Decimal("15"), Decimal("20"))  # 12,000 / 80,000 = 15 % of 20 %
+    assert operating["target"] == Decimal("36") and operating["cumulative"] == Decimal("10")
+    totals = response.context["totals"]
+    assert capital["budget"] + operating["budget"] == totals["budget"]
+    assert capital["cumulative"] + operating["cumulative"] == totals["cumulative"]
+    html = response.content.decode()
+    assert 'id="category-totals"' in html and 'data-category="investment"' in html

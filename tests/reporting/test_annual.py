@@ -350,3 +350,28 @@ def test_an_inspection_issue_stays_with_its_first_recommendation():
         [page] = [index for index, text in enumerate(pages) if title in text]
         if issue["recommendations"]:
             assert f"ข้อเสนอแนะ {issue['code']}.1" in pages[page].split(title, 1)[1], title
+
+
+@pytest.mark.django_db
+def test_the_budget_part_shows_each_category_against_its_own_target(data_year, finance):
+    """P-C is capital (งบลงทุน): 20,000.10 of 100,000.50 is 20.00 % against the capital target of 20 %."""
+    from decimal import Decimal
+
+    from plans.models import DisbursementTarget
+    from projects.models import Project
+
+    Project.objects.filter(code="P-C").update(budget_category=Project.BudgetCategory.INVESTMENT)
+    DisbursementTarget.objects.update_or_create(fiscal_year=data_year, budget_type="capital", quarter=1,
+                                                defaults={"cumulative_percent": Decimal("20")})
+    workflow.record_disbursement(project=Project.objects.get(code="P-C"), quarter=data_year.quarters.get(number=1),
+                                 amount=Decimal("20000.10"), by=finance)
+    data = annual.snapshot(data_year, "ktpn", today=TODAY)
+    json.dumps(data)
+    categories = {c["category"]: c for c in data["budget_categories"]}
+    capital = categories["investment"]
+    assert capital["budget"] == "100000.50" and capital["disbursed"] == "20000.10"
+    assert capital["quarters"][0] == {"number": 1, "disbursed": "20000.10", "cumulative": "20000.10",
+                                      "target_percent": "20.00", "target": "20000.10", "percent": "20.00"}
+    assert categories["operating"]["budget"] == "200001.00"  # P-A and P-B have no category: operating
+    (part,) = [p for p in annual.body_parts(data, False) if p.key == "budget"]
+    assert 'class="budget-categories"' in part.html and "งบลงทุน" in part.html and "ประเภท" in part.html

@@ -66,6 +66,23 @@ def test_budget_and_indicator_workbooks(year_data):
 
 
 @pytest.mark.django_db
+def test_budget_workbook_by_category(year_data):
+    from projects.models import Project
+
+    Project.objects.filter(code="P-A").update(budget_category=Project.BudgetCategory.INVESTMENT)
+    year = figures.year(year_data, today=AFTER_Q1)
+    workbook = saved(compilations.budget(year))
+    data, _ws = rows(workbook)
+    header, *body = data
+    assert body[0][-1] == "งบลงทุน" and body[1][-1] == "งบดำเนินงาน/งบประจำ"  # P-C has none: operating
+    data, ws = rows(workbook, sheet=2)
+    assert ws.title == "ตามประเภทงบประมาณ"
+    header, *body = data
+    capital_q1 = next(row for row in body if row[0] == "งบลงทุน" and row[2] == 1)
+    assert capital_q1[1] == 100000.5 and capital_q1[3] == 1234.5 and capital_q1[4] == 1234.5
+
+
+@pytest.mark.django_db
 def test_dashboard_buttons_export_only_what_the_viewer_sees(client, year_data, owner, planning,
                                                             django_assert_max_num_queries):
     client.force_login(owner)

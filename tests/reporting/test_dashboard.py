@@ -80,6 +80,40 @@ def test_budget_against_the_cumulative_target(fy, year_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("compute", [figures.year, figures.summary])
+def test_each_budget_category_against_its_own_target(fy, year_data, compute):
+    """P-C is capital (investment): its 10,000.25 of 100,000.50 is 10.00 % against the capital Q1 target of 20 %;
+    P-A (operating) and P-B (no category: counts as operating) against the current-expenditure target."""
+    Project.objects.filter(pk=year_data["c"].pk).update(budget_category=Project.BudgetCategory.INVESTMENT)
+    Project.objects.filter(pk=year_data["a"].pk).update(budget_category=Project.BudgetCategory.OPERATING)
+    for budget_type, percent in (("overall", 32), ("current", 36), ("capital", 20)):
+        DisbursementTarget.objects.update_or_create(fiscal_year=fy, budget_type=budget_type, quarter=1,
+                                                    defaults={"cumulative_percent": Decimal(percent)})
+    year = compute(fy, today=AFTER_Q1)
+    operating, capital = year.budget_categories
+    assert (capital.category, capital.budget_type, capital.budget) == ("investment", "capital", Decimal("100000.50"))
+    q1 = capital.quarters[0]
+    assert (q1.disbursed, q1.cumulative, q1.target_percent) == (Decimal("10000.25"), Decimal("10000.25"), 20)
+    assert q1.target_amount == Decimal("20000.10")  # 100,000.50 × 20 %
+    assert capital.current.number == 2 and capital.cumulative_percent == Decimal("10.00")  # 10,000.25 / 100,000.50
+    assert (operating.category, operating.budget, operating.quarters[0].target_percent) == (
+        "operating", Decimal("200001.00"), 36)
+    assert operating.cumulative_percent == Decimal("15.00")  # 30,000 / 200,001.00
+    # The overall stays the sum of the categories.
+    assert operating.budget + capital.budget == year.budget_total
+    assert operating.disbursed_total + capital.disbursed_total == year.disbursed_total
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_the_capital_category(client, fy, year_data, planning):
+    Project.objects.filter(pk=year_data["c"].pk).update(budget_category=Project.BudgetCategory.INVESTMENT)
+    client.force_login(planning)
+    page = client.get(reverse("reporting:dashboard"), {"fy": 2569}).content.decode()
+    assert 'id="budget-categories"' in page and 'data-category="investment"' in page
+    assert "10,000.25" in page
+
+
+@pytest.mark.django_db
 def test_owners_see_only_their_projects_and_other_offices_nothing(fy, year_data, owner, other_owner,
                                                                  other_office_planning):
     assert {f.project.code for f in figures.year(fy, user=owner, today=AFTER_Q1).projects} == {"P-A", "P-B"}
@@ -148,6 +182,8 @@ def test_the_database_summary_gives_the_same_figures_as_the_full_year(fy, year_d
                {(g.pk, n): vars(c) for g in full.groups for n, c in full.matrix[g].items()}
         assert [vars(b) for b in quick.budget_quarters] == [vars(b) for b in full.budget_quarters]
         assert quick.budget_by_group == full.budget_by_group and quick.budget_total == full.budget_total
+        assert [(c.category, c.budget, [vars(b) for b in c.quarters]) for c in quick.budget_categories] == \
+               [(c.category, c.budget, [vars(b) for b in c.quarters]) for c in full.budget_categories]
         assert sorted(quick.by_source) == sorted(full.by_source)
         assert [(f.indicator, f.result, f.status) for f in quick.indicators] == \
                [(f.indicator, f.result, f.status) for f in full.indicators]

@@ -60,6 +60,7 @@ class Command(BaseCommand):
         for fy in (previous, current):
             projects_demo.seed(fy, owners_by_group=owners)
         demo_reports.seed(previous, closed=True)
+        projects_demo.seed_budget_categories(previous)  # capital projects with a year of disbursements
         inspections_demo.seed(previous, closed=True)
         # after the current year's projects (a lesson is taken up by one), before the annual editions (their part)
         evaluation_demo.seed(previous)
