@@ -39,6 +39,7 @@ class Message(models.Model):
         REOPENED = "reopened", _("Approved form reopened")
         DEADLINE = "deadline", _("Deadline reminder")
         DIGEST = "digest", _("Weekly digest")
+        INVITATION = "invitation", _("Invitation to evaluate")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

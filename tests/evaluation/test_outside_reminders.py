@@ -97,3 +97,45 @@ def test_the_mail_log_shows_a_message_without_recipient_by_name(client, administ
     client.force_login(owner)  # nobody's own e-mail: an account holder cannot open it
     assert client.get(reverse("reminders:message", args=[message.pk])).status_code == 403
     assert message.subject not in client.get(reverse("reminders:mine")).content.decode()
+
+
+@pytest.mark.django_db
+def test_planning_e_mails_the_link_once_per_link(client, planning, eform, outside_invitation, owner_invitation,
+                                               own_project):
+    url = reverse("evaluation:project", args=[own_project.pk])
+    client.force_login(planning)
+    page = client.get(url).content.decode()
+    assert 'value="send_link"' in page and "ส่งลิงก์ทางอีเมล" in page
+    response = client.post(url, {"op": "send_link", "invitation": outside_invitation.pk}, follow=True)
+    assert "ส่งลิงก์ทางอีเมลถึง นายสมชาย ใจดี แล้ว" in response.content.decode()
+    message = Message.objects.get(kind=Message.Kind.INVITATION)
+    assert message.recipient is None and message.to_email == "somchai@example.ac.th"
+    assert "คำเชิญร่วมประเมินโครงการ" in message.subject and own_project.code in message.subject
+    path = signed_path(message.body_text)
+    assert signed_path(message.body_html) == path
+    # the same link is not sent twice
+    response = client.post(url, {"op": "send_link", "invitation": outside_invitation.pk}, follow=True)
+    assert "ลิงก์นี้ส่งทางอีเมลไปแล้ว" in response.content.decode()
+    assert Message.objects.filter(kind=Message.Kind.INVITATION).count() == 1
+    client.logout()
+    assert client.get(path).status_code == 200  # the e-mailed link works without a login
+    # a new link may be sent; the old one no longer works
+    client.force_login(planning)
+    client.post(url, {"op": "renew", "invitation": outside_invitation.pk})
+    client.post(url, {"op": "send_link", "invitation": outside_invitation.pk})
+    assert Message.objects.filter(kind=Message.Kind.INVITATION).count() == 2
+    client.logout()
+    assert client.get(path).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_link_is_not_e_mailed_without_an_address_or_to_an_account(client, planning, eform, owner_invitation,
+                                                                     own_project):
+    nobody = services.invite(own_project, by=planning, name="นางสาวสมหญิง ไม่มีอีเมล")
+    url = reverse("evaluation:project", args=[own_project.pk])
+    client.force_login(planning)
+    response = client.post(url, {"op": "send_link", "invitation": nobody.pk})
+    assert response.status_code == 400 and "ไม่มีที่อยู่อีเมล" in response.content.decode()
+    response = client.post(url, {"op": "send_link", "invitation": owner_invitation.pk})
+    assert response.status_code == 400 and "ผู้ประเมินที่มีบัญชีผู้ใช้ตอบในระบบ" in response.content.decode()
+    assert not Message.objects.exists()
