@@ -57,7 +57,8 @@ class Letter:
 def _addressee(item) -> tuple:
     if item.recipient is not None:
         return ("user", item.recipient.pk)
-    return ("outside", item.to_email.strip().lower())
+    # per office too: one office's mail log never shows another office's projects
+    return ("outside", item.office_id, item.to_email.strip().lower())
 
 
 # Where reminders come from: each registered source (reminders.sources) returns today's items, so
