@@ -1,17 +1,19 @@
 """Evaluators with an account who have not answered yet, as a source of deadline reminders (registered in
 ``EvaluationConfig.ready()``): told 7 days and 1 day before the form's deadline, once per rule, through the same
-outbox as every other reminder. Outside evaluators have no account to write to: planning sees them on the
-project's page and sends their link again."""
+outbox as every other reminder. Outside evaluators (no account) who were given an e-mail address are told the
+same way at that address, with their signed link; those without one get their link from planning (print or QR)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import User
 from reminders import outbox
 from reminders.sources import Source
 
+from . import links
 from .models import EvaluationForm, Invitation
 
 
@@ -30,7 +32,7 @@ RULES = (EvaluationRule(7), EvaluationRule(1))
 
 @dataclass
 class EvaluationItem:
-    recipient: User
+    recipient: User | None  # None: an outside evaluator, told at the invitation's e-mail address
     invitation: Invitation
     deadline: date
     rule: EvaluationRule
@@ -39,7 +41,16 @@ class EvaluationItem:
 
     @property
     def key(self) -> str:
-        return f"evaluation:{self.invitation.pk}:{self.rule.code}:{self.deadline.isoformat()}:user:{self.recipient.pk}"
+        who = f"user:{self.recipient.pk}" if self.recipient is not None else "outside"
+        return f"evaluation:{self.invitation.pk}:{self.rule.code}:{self.deadline.isoformat()}:{who}"
+
+    @property
+    def to_email(self) -> str:
+        return self.recipient.email if self.recipient is not None else self.invitation.email
+
+    @property
+    def to_name(self) -> str:
+        return self.recipient.full_name if self.recipient is not None else self.invitation.name
 
     @property
     def office_id(self) -> int:
@@ -54,6 +65,8 @@ class EvaluationItem:
         return self.deadline
 
     def link(self, site_url) -> str:
+        if self.recipient is None:  # no login: the signed link (made at sending time, so it is fresh)
+            return site_url(links.path_for(self.invitation))
         return site_url(reverse("evaluation:answer", args=[self.invitation.pk]))
 
     def line(self) -> str:
@@ -70,7 +83,9 @@ def evaluation_items(today: date, catch_up_days: int) -> list[EvaluationItem]:
     if not forms:
         return []
     items = []
-    invitations = (Invitation.objects.filter(answered_at__isnull=True, user__isnull=False, user__is_active=True,
+    account = Q(user__isnull=False, user__is_active=True) & ~Q(user__email="")
+    outside = Q(user__isnull=True) & ~Q(email="")
+    invitations = (Invitation.objects.filter(account | outside, answered_at__isnull=True,
                                              evaluation__project__fiscal_year_id__in=list(forms))
                    .select_related("user", "evaluation__project"))
     for invitation in invitations:
@@ -80,7 +95,7 @@ def evaluation_items(today: date, catch_up_days: int) -> list[EvaluationItem]:
             day = form.deadline - timedelta(days=rule.days_before)
             if day <= today <= day + timedelta(days=catch_up_days) and (latest is None or day > latest[0]):
                 latest = (day, rule)
-        if latest is not None and invitation.user.email:
+        if latest is not None:
             items.append(EvaluationItem(invitation.user, invitation, form.deadline, latest[1],
                                         (form.deadline - today).days))
     return items
@@ -89,7 +104,10 @@ def evaluation_items(today: date, catch_up_days: int) -> list[EvaluationItem]:
 def letter_context(items: list[EvaluationItem], today: date) -> dict:
     for item in items:
         item.href = item.link(outbox.site_url)
-    return {"evaluations": items, "my_evaluations": outbox.site_url(reverse("evaluation:index"))}
+    # the list of one's evaluations needs an account; an outside evaluator has only the links above
+    accounts = any(item.recipient is not None for item in items)
+    return {"evaluations": items,
+            "my_evaluations": outbox.site_url(reverse("evaluation:index")) if accounts else ""}
 
 
 EVALUATION_SOURCE = Source(kind=EvaluationItem.kind, items=evaluation_items, context=letter_context)

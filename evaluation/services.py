@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.models import FiscalYear
+from reminders import outbox
+from reminders.models import Message
 from reviews.machine import BadInput, NotAllowed, WorkflowError
 
-from . import results, workflow
+from . import links, results, workflow
 from .models import (Answer, Criterion, Evaluation, EvaluationForm, Invitation, Lesson, default_level_names,
                      default_thresholds, new_nonce)
 
@@ -177,6 +179,25 @@ def renew_link(invitation, *, by) -> Invitation:
     invitation.nonce = new_nonce()
     invitation.save(update_fields=["nonce"])
     return invitation
+
+
+def send_link(invitation, *, by):
+    """E-mail an outside evaluator their signed link now: once per link (nonce); a new link may be sent again.
+    Returns the message, or None when this link was sent already."""
+    project = invitation.evaluation.project
+    _must_run(by, project.fiscal_year)
+    if not invitation.is_outside:
+        raise WorkflowError(_("Evaluators with an account answer in Tidtam; they are reminded by e-mail."))
+    if not invitation.email:
+        raise BadInput(_("This evaluator has no e-mail address: print the link or show its QR code."))
+    form = current_form(project.fiscal_year)
+    if form is None:
+        raise WorkflowError(_("Build the evaluation form before inviting evaluators."))
+    return outbox.enqueue(
+        key=f"evaluation-link:{invitation.pk}:{invitation.nonce}", kind=Message.Kind.INVITATION, recipient=None,
+        office=project.office, template="evaluation_link", to_email=invitation.email, to_name=invitation.name,
+        context={"project": project, "office": project.office, "deadline": form.deadline,
+                 "link": outbox.site_url(links.path_for(invitation))})
 
 
 def rated_criteria(form) -> list[Criterion]:

@@ -4,6 +4,7 @@ the results and roll-ups, the summary with its lessons, and the lessons taken up
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -176,10 +177,18 @@ def project_detail(request, pk: int):
                 invitation = services.invite(project, by=request.user, **outside_form.cleaned_data)
                 messages.success(request, _("%(name)s is invited; print or send the link.") % {"name": invitation.name})
                 return redirect("evaluation:invitation_link", pk=invitation.pk)
-            elif op in ("withdraw", "renew"):
+            elif op in ("withdraw", "renew", "send_link"):
                 invitation = get_object_or_404(Invitation, pk=parse_id(request.POST.get("invitation")),
                                                evaluation__project=project)
-                if op == "withdraw":
+                if op == "send_link":
+                    with transaction.atomic():
+                        sent = services.send_link(invitation, by=request.user)
+                    if sent is None:
+                        messages.info(request, _("This link was e-mailed already; make a new link to send it "
+                                                 "again."))
+                    else:
+                        messages.success(request, _("The link was e-mailed to %(name)s.") % {"name": invitation.name})
+                elif op == "withdraw":
                     services.withdraw(invitation, by=request.user)
                     messages.success(request, _("Invitation withdrawn."))
                 else:

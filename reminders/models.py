@@ -40,11 +40,15 @@ class Message(models.Model):
         DEADLINE = "deadline", _("Deadline reminder")
         DIGEST = "digest", _("Weekly digest")
         BACKUP_FAILED = "backup_failed", _("Backup failed")
+        INVITATION = "invitation", _("Invitation to evaluate")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
+    #: None for a person without an account (an outside evaluator): then ``to_name`` and ``to_email`` say who
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="messages")
+    to_name = models.CharField(max_length=200, blank=True)
     to_email = models.EmailField()
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField()
@@ -63,6 +67,13 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to_email}"
+
+    @property
+    def to_display_name(self) -> str:
+        """Who it went to: the account's name, or the outside person's name (or address) when there is none."""
+        if self.recipient_id is not None:
+            return self.recipient.full_name
+        return self.to_name or self.to_email
 
     @staticmethod
     def stuck_before() -> datetime:
@@ -181,7 +192,9 @@ class Reminder(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    #: None for a person without an account (an outside evaluator, told at the message's address)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="reminders")
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="reminders")
     quarter = models.ForeignKey("plans.Quarter", on_delete=models.CASCADE, null=True, blank=True, related_name="+")

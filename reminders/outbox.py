@@ -43,16 +43,23 @@ def compose(template: str, context: dict, *, language: str) -> tuple[str, str, s
     return subject, text, html
 
 
-def enqueue(*, key: str, kind: str, recipient, office, template: str, context: dict) -> Message | None:
-    """Create the message unless one with this key exists; sending is queued when the transaction commits."""
-    if _muted.get() or not recipient.email or Message.objects.filter(key=key).exists():
+def enqueue(*, key: str, kind: str, recipient=None, office, template: str, context: dict, to_email: str = "",
+            to_name: str = "", language: str = "th") -> Message | None:
+    """Create the message unless one with this key exists; sending is queued when the transaction commits.
+
+    To an account: ``recipient`` (its address, name and language). To a person without one (an outside
+    evaluator): ``recipient=None`` with ``to_email``, ``to_name`` and ``language``."""
+    if recipient is not None:
+        to_email, to_name, language = recipient.email, recipient.full_name, recipient.language
+    if _muted.get() or not to_email or Message.objects.filter(key=key).exists():
         return None
-    subject, text, html = compose(template, {**context, "recipient": recipient}, language=recipient.language)
+    subject, text, html = compose(template, {**context, "recipient": recipient, "recipient_name": to_name},
+                                  language=language)
     try:
         with transaction.atomic():
             message = Message.objects.create(key=key, kind=kind, recipient=recipient, office=office,
-                                             to_email=recipient.email, subject=subject[:300], body_text=text,
-                                             body_html=html)
+                                             to_email=to_email, to_name=to_name[:200], subject=subject[:300],
+                                             body_text=text, body_html=html)
     except IntegrityError:  # created meanwhile by someone else
         return None
     transaction.on_commit(lambda: queue_sending(message.pk))

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from accounts.models import User
+from accounts.models import Office, User
 from plans.lib.workdays import shift_working_days
 from plans.models import Quarter
 
@@ -42,8 +42,23 @@ def rule_day(rule: ReminderRule, quarter: Quarter, holidays) -> date:
 
 @dataclass
 class Letter:
-    recipient: User
+    """Everything one person is told in a sweep: an account (``recipient``) or, for an item with
+    ``recipient=None``, a person without one, known by the item's ``to_email`` and ``to_name``."""
+    recipient: User | None
     items: list = field(default_factory=list)
+    to_email: str = ""
+    to_name: str = ""
+
+    @property
+    def email(self) -> str:
+        return self.recipient.email if self.recipient is not None else self.to_email
+
+
+def _addressee(item) -> tuple:
+    if item.recipient is not None:
+        return ("user", item.recipient.pk)
+    # per office too: one office's mail log never shows another office's projects
+    return ("outside", item.office_id, item.to_email.strip().lower())
 
 
 # Where reminders come from: each registered source (reminders.sources) returns today's items, so
@@ -70,8 +85,11 @@ def plan(today: date) -> list[Letter]:
     for item in items:
         if item.key in told:
             continue
-        letters.setdefault(item.recipient.pk, Letter(item.recipient)).items.append(item)
-    return sorted(letters.values(), key=lambda letter: letter.recipient.email)
+        if item.recipient is None and not getattr(item, "to_email", ""):
+            continue
+        letters.setdefault(_addressee(item), Letter(item.recipient, to_email=getattr(item, "to_email", ""),
+                                                    to_name=getattr(item, "to_name", ""))).items.append(item)
+    return sorted(letters.values(), key=lambda letter: letter.email)
 
 
 def _context(letter: Letter, today: date) -> dict:
@@ -95,10 +113,16 @@ def sweep(today: date) -> list[Letter]:
                          rule=item.rule.code, audience=item.rule.audience, due_date=item.due_date, day=today)
                 for item in letter.items
             ])
-            message = outbox.enqueue(
-                key=f"deadlines:{today.isoformat()}:user:{letter.recipient.pk}:r{rows[0].pk}",
-                kind=Message.Kind.DEADLINE, recipient=letter.recipient, office=letter.recipient.office,
-                template="deadlines", context=_context(letter, today))
+            if letter.recipient is not None:
+                to = {"recipient": letter.recipient, "office": letter.recipient.office}
+                who = f"user:{letter.recipient.pk}"
+            else:
+                to = {"recipient": None, "office": Office.objects.get(pk=letter.items[0].office_id),
+                      "to_email": letter.to_email, "to_name": letter.to_name}
+                who = "outside"
+            message = outbox.enqueue(key=f"deadlines:{today.isoformat()}:{who}:r{rows[0].pk}",
+                                     kind=Message.Kind.DEADLINE, template="deadlines",
+                                     context=_context(letter, today), **to)
             if message is not None:
                 Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(message=message)
     outbox.requeue_waiting()

@@ -103,7 +103,7 @@ def mail_log(request):
         rows = rows.filter(kind=kind)
     if query:
         rows = rows.filter(Q(to_email__icontains=query) | Q(subject__icontains=query)
-                           | Q(recipient__full_name__icontains=query))
+                           | Q(recipient__full_name__icontains=query) | Q(to_name__icontains=query))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reminders/mail_log.html", {
         "page": page, "state_counts": [(v, label, counts.get(v, 0)) for v, label in Message.State.choices],

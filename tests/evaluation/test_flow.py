@@ -211,17 +211,19 @@ def test_evaluators_who_have_not_answered_are_reminded_once_per_rule(eform, owne
     services.answer(head_invitation.pk, data=rates(rated))
     seven_before = eform.deadline - timedelta(days=7)
     letters = sweep.sweep(seven_before)
-    assert [letter.recipient for letter in letters] == [owner_invitation.user]
-    message = Message.objects.get()
+    assert {letter.email for letter in letters} == {owner_invitation.user.email, outside_invitation.email}
+    message = Message.objects.get(recipient__isnull=False)
     assert message.recipient == owner_invitation.user and own_project.name in message.body_text
     assert reverse("evaluation:answer", args=[owner_invitation.pk]) in message.body_text
     assert "แบบประเมินโครงการที่รอท่านตอบ 1 รายการ" in message.subject
     assert sweep.sweep(seven_before) == [] and sweep.sweep(seven_before + timedelta(days=1)) == []
-    assert Message.objects.count() == 1
-    assert [letter.recipient for letter in sweep.sweep(eform.deadline - timedelta(days=1))] == [owner_invitation.user]
+    assert Message.objects.count() == 2
+    assert [letter.recipient for letter in sweep.sweep(eform.deadline - timedelta(days=1))] \
+        == [owner_invitation.user, None]
     services.answer(owner_invitation.pk, data=rates(rated))
     EvaluationForm.objects.filter(pk=eform.pk).update(deadline=eform.deadline + timedelta(days=10))
-    assert sweep.sweep(eform.deadline + timedelta(days=3)) == []
+    # a new deadline is a new reminder, but only for who still has not answered (the outside evaluator)
+    assert [letter.recipient for letter in sweep.sweep(eform.deadline + timedelta(days=3))] == [None]
 
 
 @pytest.mark.django_db

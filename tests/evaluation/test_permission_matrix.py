@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from evaluation import links, services, workflow
 from evaluation.models import Criterion, Invitation, Lesson, Summary
+from reminders.models import Message
 
 from .conftest import rates
 
@@ -93,6 +94,9 @@ MOVES = {
     "invite": (lambda i: reverse("evaluation:project", args=[i["project"].pk]),
                lambda i: {"op": "invite_outside", "name": "นางใหม่ ทดลอง"}, {"planning"}, SEES_PROJECT,
                lambda i: Invitation.objects.filter(name="นางใหม่ ทดลอง").exists()),
+    "send_link": (lambda i: reverse("evaluation:project", args=[i["project"].pk]),
+                  lambda i: {"op": "send_link", "invitation": i["outside"].pk}, {"planning"}, SEES_PROJECT,
+                  lambda i: Message.objects.filter(kind=Message.Kind.INVITATION).exists()),
     "add_criterion": (lambda i: reverse("evaluation:form", args=[i["form"].pk]),
                       lambda i: {"op": "add", "code": "R9", "name": "ใหม่", "kind": "rated", "weight": 1,
                                  "scale_max": 5}, {"planning"}, set(ROLES) - {"other_office_planning"},

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             return self._digest(day, dry_run, verb)
         letters = sweep.plan(day) if dry_run else sweep.sweep(day)
         for letter in letters:
-            self.stdout.write(f"{verb} 1 e-mail to {letter.recipient.email} ({len(letter.items)} item(s)):")
+            self.stdout.write(f"{verb} 1 e-mail to {letter.email} ({len(letter.items)} item(s)):")
             for item in letter.items:
                 self.stdout.write(f"  {item.line()}")
         total = sum(len(letter.items) for letter in letters)
