@@ -67,34 +67,44 @@ class ActionItem:
                 f"{self.rule.audience}] {self.days_left:+d} working days, {self.action.state}")
 
 
+def _due_items(records, *, office, due, owner, group_id, rules, make, today: date, catch_up_days: int,
+               window: tuple[date, date]) -> list:
+    """One item per person to tell about each record whose reminder day (per rule) was today or within the
+    catch-up days: the record's owner for "owner" rules, the group's heads and planning for escalation."""
+    items, holidays_of, people = [], {}, {}
+    for record in records:
+        place = office(record)
+        if place.pk not in holidays_of:
+            holidays_of[place.pk] = holiday_dates(place, window[0] - timedelta(days=20), window[1] + timedelta(days=20))
+        holidays = holidays_of[place.pk]
+        latest = {}
+        for rule in rules:
+            day = shift_working_days(due(record), rule.offset, holidays)
+            if day <= today <= day + timedelta(days=catch_up_days) and day > latest.get(rule.audience, (date.min,))[0]:
+                latest[rule.audience] = (day, rule)
+        days_left = working_days_between(today, due(record), holidays)
+        for audience, (_day, rule) in latest.items():
+            if audience == "owner":
+                person = owner(record)
+                recipients = [person] if person.is_active and person.email else []
+            else:
+                if place.pk not in people:
+                    people[place.pk] = watchers(place)
+                heads, planning = people[place.pk]
+                recipients = heads.get(group_id(record), []) + planning
+            for person in {p.pk: p for p in recipients}.values():
+                items.append(make(person, record, rule, days_left))
+    return items
+
+
 def action_items(today: date, catch_up_days: int) -> list[ActionItem]:
     """Actions whose reminder day (per rule) was today or within the catch-up days."""
     window = (today - timedelta(days=40), today + timedelta(days=40))
     actions = list(FollowUpAction.objects.filter(state__in=PENDING, due_date__range=window)
                    .select_related("group__office", "owner", "recommendation__issue"))
-    items, holidays_of, people = [], {}, {}
-    for action in actions:
-        office = action.group.office
-        if office.pk not in holidays_of:
-            holidays_of[office.pk] = holiday_dates(office, window[0] - timedelta(days=20), window[1] + timedelta(days=20))
-        holidays = holidays_of[office.pk]
-        latest = {}
-        for rule in RULES:
-            day = shift_working_days(action.due_date, rule.offset, holidays)
-            if day <= today <= day + timedelta(days=catch_up_days) and day > latest.get(rule.audience, (date.min,))[0]:
-                latest[rule.audience] = (day, rule)
-        days_left = working_days_between(today, action.due_date, holidays)
-        for audience, (_day, rule) in latest.items():
-            if audience == "owner":
-                recipients = [action.owner] if action.owner.is_active and action.owner.email else []
-            else:
-                if office.pk not in people:
-                    people[office.pk] = watchers(office)
-                heads, planning = people[office.pk]
-                recipients = heads.get(action.group_id, []) + planning
-            for person in {p.pk: p for p in recipients}.values():
-                items.append(ActionItem(person, action, rule, days_left))
-    return items
+    return _due_items(actions, office=lambda a: a.group.office, due=lambda a: a.due_date, owner=lambda a: a.owner,
+                      group_id=lambda a: a.group_id, rules=RULES, make=ActionItem, today=today,
+                      catch_up_days=catch_up_days, window=window)
 
 
 def letter_context(items: list[ActionItem], today: date) -> dict:
@@ -150,31 +160,9 @@ def round_items(today: date, catch_up_days: int) -> list[RoundItem]:
     results = list(MonitoringResult.objects.filter(state__in=UNSENT_RESULTS, round__due_date__range=window)
                    .select_related("round__fiscal_year__office", "responsible", "indicator")
                    .order_by("round__due_date", "round_id", "indicator__order", "indicator__code"))
-    items, holidays_of, people = [], {}, {}
-    for result in results:
-        office = result.round.fiscal_year.office
-        if office.pk not in holidays_of:
-            holidays_of[office.pk] = holiday_dates(office, window[0] - timedelta(days=20), window[1] + timedelta(days=20))
-        holidays = holidays_of[office.pk]
-        due = result.round.due_date
-        latest = {}
-        for rule in ROUND_RULES:
-            day = shift_working_days(due, rule.offset, holidays)
-            if day <= today <= day + timedelta(days=catch_up_days) and day > latest.get(rule.audience, (date.min,))[0]:
-                latest[rule.audience] = (day, rule)
-        days_left = working_days_between(today, due, holidays)
-        for audience, (_day, rule) in latest.items():
-            if audience == "owner":
-                person = result.responsible
-                recipients = [person] if person.is_active and person.email else []
-            else:
-                if office.pk not in people:
-                    people[office.pk] = watchers(office)
-                heads, planning = people[office.pk]
-                recipients = heads.get(result.group_id, []) + planning
-            for person in {p.pk: p for p in recipients}.values():
-                items.append(RoundItem(person, result, rule, days_left))
-    return items
+    return _due_items(results, office=lambda r: r.round.fiscal_year.office, due=lambda r: r.round.due_date,
+                      owner=lambda r: r.responsible, group_id=lambda r: r.group_id, rules=ROUND_RULES, make=RoundItem,
+                      today=today, catch_up_days=catch_up_days, window=window)
 
 
 def round_letter_context(items: list[RoundItem], today: date) -> dict:
