@@ -23,16 +23,21 @@ class Clock:
         self._story: datetime | None = None
 
     def real_now(self) -> datetime:
-        """The pinned day, at the real time of day (moving on as the seed runs)."""
-        return self._real_now() + self.shift
+        """The pinned day, at the real time of day (moving on as the seed runs, but not past the pinned day's
+        end when a seed runs across midnight)."""
+        end = datetime.combine(self.today, time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
+        return min(self._real_now() + self.shift, end)
 
     def now(self) -> datetime:
         moment = self.real_now()
         return min(self._story, moment) if self._story is not None else moment
 
     def cap(self, when: datetime) -> datetime:
-        """``when``, or the pinned "now" if ``when`` lies after it (staged history never reaches the future)."""
-        return min(when, self.real_now() - timedelta(minutes=1))
+        """``when``, or the pinned "now" if ``when`` lies after it (staged history never reaches the future) —
+        a minute before it, but never on the day before the pinned day (a seed run just after midnight still
+        dates "today's" steps today)."""
+        midnight = datetime.combine(self.today, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+        return min(when, max(self.real_now() - timedelta(minutes=1), min(midnight, self.real_now())))
 
     @contextmanager
     def at(self, when: datetime | date):

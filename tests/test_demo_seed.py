@@ -22,7 +22,11 @@ from reporting.models import AnnualReport
 State = QuarterlyReport.State
 
 
+_SEEDED_ON: list = []  # the real date each seed started on
+
+
 def seed(today: str) -> str:
+    _SEEDED_ON.append(timezone.localdate())
     out = StringIO()
     call_command("seed_demo", "--today", today, stdout=out)
     return out.getvalue()
@@ -48,8 +52,11 @@ def _owner_may_submit(user, today) -> bool:
 
 
 def _now_on(day) -> datetime:
-    """The seed's "now": the pinned day at the real time of day."""
-    return datetime.combine(day, timezone.localtime().time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    """The seed's "now": the pinned day at the real time of day — the end of the pinned day if the seed ran
+    across midnight (its clock then went on to the day's last seconds before the real time of day wrapped)."""
+    now = timezone.localtime()
+    moment = now.time() if not _SEEDED_ON or _SEEDED_ON[-1] == now.date() else datetime.max.time()
+    return datetime.combine(day, moment, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 @pytest.mark.django_db
