@@ -7,6 +7,7 @@ class EmenscrConfig(AppConfig):
     verbose_name = _("eMENSCR national system")
 
     def ready(self):
+        from . import workflow  # noqa: F401 (registers the entry's moves with the review engine)
         from projects import tabs
 
         from .access import sees_emenscr

@@ -14,7 +14,7 @@ from accounts import democlock
 from accounts.models import Role, User
 from projects.models import Project
 
-from . import linkage
+from . import linkage, services
 from .fields import Book, State
 from .models import MONTHS, ActivityPlan, Entry, LinkageItem, ProjectData
 from .stages import ensure_stages
@@ -88,6 +88,8 @@ def _key_some(fy) -> dict:
     zone = ZoneInfo(settings.TIME_ZONE)
     stages = ensure_stages(fy)
     planner = User.objects.filter(office=fy.office, role_assignments__role=Role.PLANNING).first()
+    if planner is None:
+        return {"keyed": 0}
     book = Book(fy, Project.objects.all())
     keyed = 0
     for stage in stages:
@@ -102,13 +104,12 @@ def _key_some(fy) -> dict:
             status = book.status(project, stage, window.round)
             if status.state != State.READY or index % 4 == 3:
                 continue
-            Entry.objects.create(project=project, stage=stage, round=window.round, keyed_by=planner, keyed_at=when,
-                                 reference=f"{stage.code}-{fy.year}-{index + 1:03d}", snapshot=status.values)
+            services.mark_keyed(user=planner, fiscal_year=fy, stage_code=stage.code, round_=window.round,
+                                projects=[project], reference=f"{stage.code}-{fy.year}-{index + 1:03d}", now=when)
             keyed += 1
-    # One project's budget changed after it was keyed: its M3 entry keeps the older figure.
+    # One project's budget changed after it was keyed: its M3 entry keeps the older figure (raw, as stored).
     entry = Entry.objects.filter(project__fiscal_year=fy, stage__code="M3").order_by("project__code").first()
     if entry is not None:
-        entry.snapshot = {**entry.snapshot, "budget": "1,000.00"}
-        entry.note = "นำเข้าก่อนปรับงบประมาณ"
-        entry.save(update_fields=["snapshot", "note"])
+        entry.snapshot = {**entry.snapshot, "budget": "1000.00"}
+        entry.save(update_fields=["snapshot"])
     return {"keyed": keyed}

@@ -40,7 +40,7 @@ def stage_rows(book, stage, round_: int):
     for project in book.projects:
         status = book.status(project, stage, round_)
         data = getattr(project, "emenscr_cached", None)
-        values = dict(status.values)
+        values = dict(status.texts)
         values.update({"code": project.code, "emenscr_id": data.emenscr_id if data else "", "name": project.name,
                        "budget": project.total_budget if values.get("budget", True) else None})
         if "disbursed" in values:

@@ -16,6 +16,7 @@ from accounts.models import Office
 from accounts.scoping import ScopedQuerySet
 from plans.models import FiscalYear
 from projects.models import Activity, Project
+from reviews.models import ReviewEvent
 
 MONTHS = 12  # ต.ค. … ก.ย.
 
@@ -201,20 +202,36 @@ class EntryQuerySet(ScopedQuerySet):
 
 
 class Entry(models.Model):
-    """A project keyed in eMENSCR for one stage and round: who, when, the reference, and what was keyed."""
+    """A project keyed in eMENSCR for one stage and round: who, when, the reference, and what was keyed.
+
+    A reviewed record of the one review engine (``emenscr/workflow.py``): marking keyed, correcting the reference
+    and taking the mark back are its moves, each an :class:`EntryEvent` in its history. ``snapshot`` holds the
+    stage's values as stored when keyed (raw: codes, ids, ISO dates, decimals as strings)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Not keyed")
+        KEYED = "keyed", _("Keyed")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="emenscr_entries")
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="entries")
     round = models.PositiveSmallIntegerField(_("round"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     keyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    keyed_at = models.DateTimeField(_("keyed"))
-    reference = models.CharField(_("eMENSCR reference"), max_length=100)
+    keyed_at = models.DateTimeField(_("keyed"), null=True, blank=True)
+    reference = models.CharField(_("eMENSCR reference"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
-    snapshot = models.JSONField(default=dict)  # the stage's values when keyed: {field key: text}
-    missing_confirmed = models.JSONField(default=list)  # fields missing when keyed, confirmed by the person
+    snapshot = models.JSONField(default=dict)  # the stage's raw values when keyed: {field key: raw value}
+    missing_confirmed = models.JSONField(_("missing fields confirmed"), default=list)  # labels, confirmed when keyed
+    version = models.PositiveIntegerField(default=1)
 
     objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["stage", "round", "project__code"]
         constraints = [models.UniqueConstraint(fields=["project", "stage", "round"], name="entry_unique")]
+
+
+class EntryEvent(ReviewEvent):
+    """Who marked, corrected or took back an entry, when, with which reference and confirming what."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="events")

@@ -3,13 +3,16 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.permissions import PLANNERS, acts_for
 from projects.models import Project
+from reviews import engine
+from reviews.machine import BadInput, ConflictError, WorkflowError, parse_version
 
 from .fields import Book, State
 from .models import ActivityPlan, Entry, Window
 from .stages import ensure_stages
+from .workflow import may_mark  # noqa: F401 (views ask it from here)
 
 
 class EmenscrError(Exception):
@@ -34,20 +37,15 @@ def save_project_data(*, project, data_form, months_form):
     return data
 
 
-def may_mark(user, project, stage) -> bool:
-    """Planning staff of the project's office; its owners too when the stage allows it."""
-    if acts_for(user, project.office_id, *PLANNERS):
-        return True
-    return (stage.owners_may_mark and acts_for(user, project.office_id)
-            and not user.is_read_only and project.owners.filter(pk=user.pk).exists())
-
-
 def mark_keyed(*, user, fiscal_year, stage_code: str, round_: int, projects, reference: str, note: str = "",
-               confirm_missing: bool = False) -> list:
-    """Record ``projects`` (visible to ``user``) keyed for the stage and round, with one reference.
+               confirm_missing: bool = False, versions: dict | None = None, now=None) -> list:
+    """Record ``projects`` (visible to ``user``) keyed for the stage and round, with one reference: the "key" move
+    of each project's entry (made first, not keyed, when the project has none for the round).
 
-    A project that is not ready needs ``confirm_missing``; the missing fields are recorded with the entry.
-    All or nothing: one refused project refuses the whole selection."""
+    ``versions`` ({project id: version of its entry for the round the page showed, 0 for none}) is the engine's
+    stale-page check; without it the current versions are taken (commands, demo). A project that is not ready
+    needs ``confirm_missing``; the missing fields are recorded with the entry and its event. All or nothing: one
+    refused project refuses the whole selection."""
     reference = reference.strip()
     if not reference:
         raise EmenscrError(_("Give the eMENSCR reference or screen number."))
@@ -68,16 +66,44 @@ def mark_keyed(*, user, fiscal_year, stage_code: str, round_: int, projects, ref
         unconfirmed = [s for s in statuses if s.state == State.NOT_READY and not confirm_missing]
         if unconfirmed:
             raise NotReady(unconfirmed)
-        now = timezone.now()
+        now = now or timezone.now()
         entries = []
         for status in statuses:
-            entry, _created = Entry.objects.update_or_create(
-                project=status.project, stage=stage, round=round_,
-                defaults={"keyed_by": user, "keyed_at": now, "reference": reference, "note": note.strip(),
-                          "snapshot": status.values,
-                          "missing_confirmed": [str(f.label) for f in status.missing]})
+            own = status.own_entry
+            expected = (versions or {}).get(status.project.pk, own.version if own else 0)
+            if own is None:
+                if parse_version(expected) != 0:
+                    raise ConflictError(STALE)
+                own = Entry.objects.create(project=status.project, stage=stage, round=round_)
+                expected = own.version
+            elif parse_version(expected) == 0:
+                raise ConflictError(STALE)
+            entry = engine.move(Entry, own.pk, "key", by=user, expected_version=expected, now=now, values={
+                "reference": reference, "note": note.strip(),
+                "missing_confirmed": [str(f.label) for f in status.missing]})
+            entry.snapshot = status.values
+            entry.save(update_fields=["snapshot"])
             entries.append(entry)
     return entries
+
+
+STALE = gettext_lazy("Someone else changed this while you had it open. Nothing was saved; reload the page to see "
+                     "their changes.")
+
+
+def move_entry(entry_id: int, name: str, *, by, expected_version, reason: str = "", reference: str | None = None,
+               note: str | None = None):
+    """Correct an entry's reference or note, or take its mark back ("correct", "unkey"), with a reason."""
+    if name not in ("correct", "unkey"):
+        raise BadInput(_("Unknown action."))
+    values = {}
+    if name == "correct":
+        reference = (reference or "").strip()
+        if not reference:
+            raise WorkflowError(_("Give the eMENSCR reference or screen number."))
+        values = {"reference": reference, "note": (note or "").strip()}
+    return engine.move(Entry, entry_id, name, by=by, expected_version=expected_version, reason=reason,
+                       values=values)
 
 
 class NotReady(EmenscrError):

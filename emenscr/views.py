@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,12 +14,17 @@ from accounts.permissions import EMENSCR_REPORT_READERS, has_any
 from documents.responses import pdf_response, xlsx_response
 from plans.choosing import chosen_fiscal_year
 from projects.models import Project
+from reviews.engine import available_moves
+from reviews.history import with_readable_changes
+from reviews.http import refused
+from reviews.machine import WorkflowError, status_for
 
 from . import exports, services
 from .access import get_project, plans_stages, require_reader
 from .fields import FIELDS, Book, State
 from .forms import MarkKeyedForm, MonthlyPlanForm, ProjectDataForm, StageForm
-from .models import ActivityPlan, ProjectData
+from .models import ActivityPlan, Entry, ProjectData
+from .workflow import EVENT_LABELS
 from .stages import current_round, stages_for, window_of
 
 
@@ -129,26 +134,70 @@ def mark(request):
         return _refuse(request, _("Choose the projects to mark keyed."), back)
     if not form.is_valid() or not raw_round.isdecimal():
         return _refuse(request, _("Give the eMENSCR reference or screen number."), back)
+    versions = {pk: request.POST.get(f"version-{pk}") for pk in ids}
     try:
         entries = services.mark_keyed(user=request.user, fiscal_year=fy, stage_code=stage_code,
                                       round_=int(raw_round), projects=projects,
                                       reference=form.cleaned_data["reference"], note=form.cleaned_data["note"],
-                                      confirm_missing=form.cleaned_data["confirm_missing"])
+                                      confirm_missing=form.cleaned_data["confirm_missing"], versions=versions)
     except PermissionError:
         raise PermissionDenied(_("You may not mark these projects keyed.")) from None
     except services.NotReady as not_ready:
         return render(request, "emenscr/confirm_mark.html", {
             "fy": fy, "stage_code": stage_code, "round": raw_round, "statuses": not_ready.statuses,
-            "projects": projects, "form": form, "back": back}, status=409)
+            "chosen": [(p, versions.get(p.pk)) for p in projects], "form": form, "back": back}, status=409)
     except services.EmenscrError as problem:
         return _refuse(request, str(problem), back)
+    except WorkflowError as error:
+        return _refuse(request, str(error), back, status=status_for(error))
     messages.success(request, _("%(count)s project(s) marked keyed with reference %(ref)s.") % {
         "count": len(entries), "ref": form.cleaned_data["reference"]})
     return redirect(back)
 
 
-def _refuse(request, message, back):
-    return render(request, "emenscr/refused.html", {"message": message, "back": back}, status=400)
+def _entry_for(request, pk: int):
+    """The entry if the user may see its project (404) and use these pages (403)."""
+    entry = get_object_or_404(Entry.objects.visible_to(request.user).select_related(
+        "project__group", "project__fiscal_year", "stage", "keyed_by"), pk=pk)
+    require_reader(request.user)
+    return entry
+
+
+@login_required
+@require_GET
+def entry(request, pk: int):
+    """An entry: what was keyed, its history (every move: who, when, reference, confirmed missing fields), and
+    correcting or taking back the mark."""
+    return _entry_page(request, _entry_for(request, pk))
+
+
+def _entry_page(request, entry, *, status=200, posted=None):
+    events = with_readable_changes(entry.events.select_related("actor"), Entry)
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    moves = [name for name in available_moves(request.user, entry) if name in ("correct", "unkey")]
+    return render(request, "emenscr/entry.html", {"entry": entry, "events": events, "moves": moves,
+                                                  "project": entry.project, "posted": posted or {}}, status=status)
+
+
+@login_required
+@require_POST
+def entry_move(request, pk: int):
+    entry = _entry_for(request, pk)
+    name = request.POST.get("move", "")
+    try:
+        services.move_entry(entry.pk, name, by=request.user, expected_version=request.POST.get("version"),
+                            reason=request.POST.get("reason", ""), reference=request.POST.get("reference"),
+                            note=request.POST.get("note"))
+    except WorkflowError as error:
+        return _entry_page(request, entry, status=refused(request, error), posted=request.POST)
+    messages.success(request, _("The entry was corrected.") if name == "correct"
+                     else _("The mark was taken back: the project is not keyed for this round."))
+    return redirect("emenscr:entry", pk=entry.pk)
+
+
+def _refuse(request, message, back, status=400):
+    return render(request, "emenscr/refused.html", {"message": message, "back": back}, status=status)
 
 
 @login_required
@@ -166,7 +215,7 @@ def copy_view(request, pk: int, code: str):
     rounds = [w.round for w in stage.window_list]
     round_ = int(raw) if raw.isdecimal() and int(raw) in rounds else current_round(stage, timezone.localdate())
     status = book.status(book.projects[0], stage, round_)
-    rows = [(FIELDS[key], status.values.get(key, "")) for key in stage.fields if key in FIELDS]
+    rows = [(FIELDS[key], status.texts.get(key, "")) for key in stage.fields if key in FIELDS]
     data = getattr(book.projects[0], "emenscr_cached", None)
     return render(request, "emenscr/copy_view.html", {"project": project, "stage": stage, "round": round_,
                                                       "status": status, "rows": rows, "stages": stages,

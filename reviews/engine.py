@@ -103,9 +103,10 @@ def may_save(user, item) -> bool:
 
 
 @transaction.atomic
-def move(model, pk: int, name: str, *, by, expected_version, reason: str = "", now=None):
+def move(model, pk: int, name: str, *, by, expected_version, reason: str = "", now=None, values: dict | None = None):
     """Make move ``name`` on the record: lock and check the version, the state and the user's right, check
-    readiness and the reason, stamp and record the event. Returns the saved record."""
+    readiness and the reason, write ``values`` ({field: new value}: what the move carries, like a reference, noted
+    in the event's changes), stamp and record the event. Returns the saved record."""
     kind = kind_of(model)
     if name not in kind.moves:
         raise BadInput(_("Unknown action."))
@@ -120,10 +121,13 @@ def move(model, pk: int, name: str, *, by, expected_version, reason: str = "", n
     if move_.ready is not None:
         move_.ready(item, by=by, now=now)
     from_state = item.state
+    changes: dict = {}
+    for attr, value in (values or {}).items():
+        note_change(item, attr, value, changes)
     item.state = move_.target
-    fields = ["state", *move_.stamp(item, by=by, now=now, reason=reason)]
+    fields = ["state", *(values or {}), *move_.stamp(item, by=by, now=now, reason=reason)]
     return record(item, events=kind.events(item), by=by, action=move_.action, from_state=from_state,
-                  reason=reason, fields=fields)
+                  reason=reason, changes=changes, fields=list(dict.fromkeys(fields)))
 
 
 def save_with_evidence(model, pk: int, *, by, expected_version, values: dict, evidence: dict | None = None,

@@ -99,8 +99,15 @@ def note_change(item, attr: str, new, changes: dict, *, label: str | None = None
     """Set ``item.attr`` to ``new``, noting [old, new] (as text) in ``changes`` when it differs."""
     old = getattr(item, attr)
     if old != new:
-        changes[label or attr] = [str(old or ""), str(new or "")]
+        changes[label or attr] = [_as_text(old), _as_text(new)]
         setattr(item, attr, new)
+
+
+def _as_text(value) -> str:
+    """A value as the history keeps it: a list as its items joined with commas."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value or "")
 
 
 def record(item, *, events, by, action, from_state, reason="", changes=None, fields=(), to_state=None, **event):

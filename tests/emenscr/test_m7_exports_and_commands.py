@@ -111,6 +111,7 @@ def test_commands_write_the_sheet_and_the_status_lines(tmp_path, approved_q2, pr
 def test_summary_report_counts_keyed_and_renders_pdf(client, planning, project, fy):
     client.force_login(planning)
     client.post(reverse("emenscr:mark"), {"fy": 2569, "stage": "M1", "round": 1, "project": [project.pk],
+        f"version-{project.pk}": 0,
                                           "reference": "EM-1"})
     rows = exports.summary(Book(fy, Project.objects.all()), stages_for(fy),
                            __import__("datetime").date(2026, 2, 1))

@@ -64,7 +64,8 @@ def test_marking_keyed_by_role(client, users, project):
         if user is not None:
             client.force_login(user)
         got[role] = client.post(reverse("emenscr:mark"), {"fy": 2569, "stage": "M1", "round": 1,
-                                                          "project": [project.pk], "reference": role}).status_code
+                                                          "project": [project.pk],
+        f"version-{project.pk}": 0, "reference": role}).status_code
         assert Entry.objects.exclude(reference="planning").count() == 0
     assert got == expected
     assert Entry.objects.get().keyed_by == users["planning"]

@@ -57,6 +57,7 @@ def test_outside_the_scope_are_projects_of_other_sources_without_obec_money(fy, 
 def test_marking_keyed_then_changing_the_budget_needs_update(client, project, planning):
     client.force_login(planning)
     response = client.post(reverse("emenscr:mark"), {"fy": 2569, "stage": "M3", "round": 1, "project": [project.pk],
+        f"version-{project.pk}": 0,
                                                      "reference": "EM-0001", "note": "หน้าจอ 3"})
     assert response.status_code == 302
     entry = Entry.objects.get(project=project, stage__code="M3")
@@ -76,7 +77,8 @@ def test_marking_keyed_then_changing_the_budget_needs_update(client, project, pl
 def test_marking_a_project_that_is_not_ready_asks_and_records_the_confirmation(client, project, planning):
     ProjectData.objects.filter(project=project).update(province="")
     client.force_login(planning)
-    data = {"fy": 2569, "stage": "M1", "round": 1, "project": [project.pk], "reference": "EM-2"}
+    data = {"fy": 2569, "stage": "M1", "round": 1, "project": [project.pk],
+        f"version-{project.pk}": 0, "reference": "EM-2"}
     response = client.post(reverse("emenscr:mark"), data)
     assert response.status_code == 409
     assert "พื้นที่ดำเนินการ" in response.content.decode() and not Entry.objects.exists()
@@ -89,6 +91,7 @@ def test_marking_a_project_that_is_not_ready_asks_and_records_the_confirmation(c
 def test_marking_without_a_reference_or_projects_is_refused_in_thai(client, project, planning):
     client.force_login(planning)
     response = client.post(reverse("emenscr:mark"), {"fy": 2569, "stage": "M1", "round": 1, "project": [project.pk],
+        f"version-{project.pk}": 0,
                                                      "reference": " "})
     assert response.status_code == 400 and "เลขอ้างอิง" in response.content.decode()
     response = client.post(reverse("emenscr:mark"), {"fy": 2569, "stage": "M1", "round": 1, "reference": "x"})
@@ -98,7 +101,8 @@ def test_marking_without_a_reference_or_projects_is_refused_in_thai(client, proj
 @pytest.mark.django_db
 def test_owners_mark_only_when_the_stage_allows(client, project, owner, fy):
     client.force_login(owner)
-    data = {"fy": 2569, "stage": "M1", "round": 1, "project": [project.pk], "reference": "EM-3"}
+    data = {"fy": 2569, "stage": "M1", "round": 1, "project": [project.pk],
+        f"version-{project.pk}": 0, "reference": "EM-3"}
     assert client.post(reverse("emenscr:mark"), data).status_code == 403
     stage = next(s for s in ensure_stages(fy) if s.code == "M1")
     stage.owners_may_mark = True
