@@ -71,6 +71,47 @@ def test_marking_keyed_by_role(client, users, project):
     assert Entry.objects.get().keyed_by == users["planning"]
 
 
+@pytest.fixture
+def keyed(project, planning, fy):
+    from emenscr import services
+
+    (entry,) = services.mark_keyed(user=planning, fiscal_year=fy, stage_code="M1", round_=1, projects=[project],
+                                   reference="EM-1")
+    return entry
+
+
+@pytest.mark.django_db
+def test_the_entry_page_by_role(client, users, keyed):
+    got = {}
+    for role, user in users.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        got[role] = client.get(reverse("emenscr:entry", args=[keyed.pk])).status_code
+    assert got == PROJECT_PAGE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("move", ["correct", "unkey"])
+def test_correcting_and_taking_back_by_role(client, users, keyed, move):
+    expected = row(403, 404, 403, 302, 403, 403, 403, 403, 404)
+    got = {}
+    for role, user in users.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        entry = Entry.objects.get()
+        got[role] = client.post(reverse("emenscr:entry_move", args=[entry.pk]), {
+            "move": move, "version": entry.version, "reference": "EM-2", "reason": role}).status_code
+        if role == "planning" and move == "unkey":  # key it again so the roles after have a keyed entry
+            from emenscr import services
+
+            services.mark_keyed(user=user, fiscal_year=keyed.project.fiscal_year, stage_code="M1", round_=1,
+                                projects=[keyed.project], reference="EM-1")
+    assert got == expected
+    assert [e.reason for e in Entry.objects.get().events.exclude(action="keyed")] == ["planning"]
+
+
 @pytest.mark.django_db
 def test_loading_the_starter_list_by_role(client, users, office):
     expected = row(403, 403, 403, 302, 403, 403, 403, 302, 302)
