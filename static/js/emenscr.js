@@ -11,6 +11,7 @@
     const done = () => {
       const label = button.querySelector("[data-label]");
       if (label) { label.textContent = button.dataset.copied || "✓"; }
+      button.classList.remove("btn-outline-secondary");
       button.classList.add("btn-success");
     };
     if (navigator.clipboard && window.isSecureContext) {

@@ -55,6 +55,7 @@ PAGES = [
     ("emenscr-tab", "owner", ("/emenscr/", r"^/emenscr/projects/\d+/$")),
     ("emenscr-edit", "planning", ("/emenscr/", r"^/emenscr/projects/\d+/$", r"^/emenscr/projects/\d+/edit/$")),
     ("emenscr-copy", "planning", ("/emenscr/", r"^/emenscr/projects/\d+/copy/M\d/")),
+    ("emenscr-entry", "planning", ("/emenscr/", r"^/emenscr/entries/\d+/$")),
     ("evaluation-results", "planning", f"/evaluation/results/?fy={CLOSED}"),
     ("evaluation-summary", "director", f"/evaluation/summary/?fy={CLOSED}"),
     ("evaluation-project", "planning", (f"/evaluation/projects/?fy={CLOSED}", r"^/evaluation/project/\d+/$")),
