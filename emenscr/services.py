@@ -12,7 +12,7 @@ from reviews.machine import BadInput, ConflictError, WorkflowError, parse_versio
 from .fields import Book, State
 from .models import ActivityPlan, Entry, Window
 from .stages import ensure_stages
-from .workflow import may_mark  # noqa: F401 (views ask it from here)
+from .workflow import may_mark
 
 
 class EmenscrError(Exception):
