@@ -10,7 +10,7 @@ from reviews import engine
 from reviews.machine import BadInput, ConflictError, WorkflowError, parse_version
 
 from .fields import Book, State
-from .models import ActivityPlan, Entry, Window
+from .models import ActivityPlan, Entry, EntryEvent, Window
 from .stages import ensure_stages
 from .workflow import may_mark
 
@@ -66,6 +66,7 @@ def mark_keyed(*, user, fiscal_year, stage_code: str, round_: int, projects, ref
         unconfirmed = [s for s in statuses if s.state == State.NOT_READY and not confirm_missing]
         if unconfirmed:
             raise NotReady(unconfirmed)
+        dated = now is not None  # the demo keys in the past: its events say when, as the entries do
         now = now or timezone.now()
         entries = []
         for status in statuses:
@@ -83,6 +84,8 @@ def mark_keyed(*, user, fiscal_year, stage_code: str, round_: int, projects, ref
                 "missing_confirmed": [str(f.label) for f in status.missing]})
             entry.snapshot = status.values
             entry.save(update_fields=["snapshot"])
+            if dated:
+                EntryEvent.objects.filter(pk=entry.last_event.pk).update(at=now)
             entries.append(entry)
     return entries
 

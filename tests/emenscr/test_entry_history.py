@@ -247,3 +247,12 @@ def test_entries_made_before_the_engine_get_one_event_each(project, planning, fy
     (event,) = entry.events.all()
     assert entry.state == "keyed" and (event.actor, event.at, event.action) == (planning, when, "keyed")
     assert event.changes == {"reference": ["", "OLD-1"], "missing_confirmed": ["", "พื้นที่ดำเนินการ"]}
+
+
+@pytest.mark.django_db
+def test_keying_dated_in_the_past_dates_its_event_too(project, planning, fy):
+    when = datetime(2025, 12, 1, 14, tzinfo=ZoneInfo("Asia/Bangkok"))
+    (entry,) = services.mark_keyed(user=planning, fiscal_year=fy, stage_code="M1", round_=1, projects=[project],
+                                   reference="EM-1", now=when)
+    entry.refresh_from_db()
+    assert entry.keyed_at == when == entry.events.get().at
