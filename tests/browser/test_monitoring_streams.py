@@ -60,8 +60,8 @@ def walk(fy, indicator, owner, promo_group, planning, director, group_head, sett
     for budget_type, by_quarter in (("overall", (20, 45, 70, 100)), ("current", (22, 48, 72, 100)),
                                     ("capital", (10, 30, 60, 100))):
         for number, percent in enumerate(by_quarter, start=1):
-            DisbursementTarget.objects.create(fiscal_year=fy, budget_type=budget_type, quarter=number,
-                                              cumulative_percent=Decimal(percent))
+            DisbursementTarget.objects.update_or_create(fiscal_year=fy, budget_type=budget_type, quarter=number,
+                                                        defaults={"cumulative_percent": Decimal(percent)})
     Assignment.objects.create(fiscal_year=fy, indicator=indicator, responsible=owner, group=promo_group)
     monitoring_round = inspection_workflow.open_monitoring_round(fy, by=planning, title="ติดตามนโยบาย รอบ 6 เดือน",
                                                                  due_date=date(2026, 4, 10))
