@@ -138,3 +138,12 @@ def test_a_bad_activity_category_refuses_the_whole_workbook_naming_row_and_colum
                                                                "unknown_category")
     assert error.column and "งบทอง" in error.message and "ไม่รู้จัก" in error.message
     assert not Project.objects.filter(code="P09").exists()  # all or nothing
+
+
+@pytest.mark.django_db
+def test_the_annual_report_shows_the_split(fy, mixed):
+    from reporting import annual
+
+    parts = {c["category"]: c for c in annual.snapshot(fy, "pec", today=AFTER_Q1)["budget_categories"]}
+    assert (parts["operating"]["budget"], parts["operating"]["disbursed"]) == ("25000.13", "10000.00")
+    assert (parts["investment"]["budget"], parts["investment"]["disbursed"]) == ("175000.87", "40000.00")
