@@ -59,6 +59,23 @@ def _seed(fy) -> None:
     _summary(fy, actors, clock)
 
 
+def seed_open(fy) -> Invitation | None:
+    """The live year ``fy`` evaluated while it runs: its form open until its deadline and the owner of its first
+    project invited with an account, not answered yet — the newcomer finds it on the home page. Once per year."""
+    with outbox.muted():
+        actors = Actors.of(fy.office)
+        owner = User.objects.filter(office=fy.office, email__startswith="owner@", is_active=True).first()
+        project = Project.objects.filter(fiscal_year=fy, owners=owner).exclude(
+            status=Project.Status.CANCELLED).order_by("code").first() if owner else None
+        if actors.planning is None or project is None:
+            return None
+        with transaction.atomic():
+            if services.current_form(fy) is None:
+                services.create_form(fy, by=actors.planning)
+            found = Invitation.objects.filter(evaluation__project=project, user=owner).first()
+            return found or services.invite(project, by=actors.planning, user=owner)
+
+
 def _invite_and_answer(fy, form, projects, heads, actors, rng) -> None:
     for index, project in enumerate(projects):
         people = list(project.owners.all()) + ([heads[project.group_id]] if project.group_id in heads else [])

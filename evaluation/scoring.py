@@ -9,6 +9,8 @@ level "no data" — nothing is ever divided by zero.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from plans.lib import ratios
+
 ACHIEVED, PARTLY, NOT_ACHIEVED, NO_DATA = "achieved", "partly", "not_achieved", "no_data"
 LEVELS = (ACHIEVED, PARTLY, NOT_ACHIEVED, NO_DATA)
 LEVEL_TH = {ACHIEVED: "บรรลุ", PARTLY: "บรรลุบางส่วน", NOT_ACHIEVED: "ไม่บรรลุ", NO_DATA: "ไม่มีข้อมูล"}
@@ -21,10 +23,8 @@ def _q(value: Decimal) -> Decimal:
 
 
 def percent(part, whole) -> Decimal | None:
-    """``part`` of ``whole`` in percent; None when ``whole`` is nothing (no indicators, no budget…)."""
-    if whole is None or Decimal(whole) <= 0 or part is None:
-        return None
-    return _q(Decimal(part) * HUNDRED / Decimal(whole))
+    """``part`` of ``whole`` in percent (two places); None when ``whole`` is nothing (no indicators, no budget…)."""
+    return ratios.percent(part, whole, places=2)
 
 
 def level_of_figure(figure, thresholds) -> int | None:

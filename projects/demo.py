@@ -178,4 +178,22 @@ def seed_budget_categories(fy) -> int:
         elif index % 5 != 4:
             project.budget_category = Project.BudgetCategory.OPERATING
     Project.objects.bulk_update(blank, ["budget_category"])
+    seed_mixed_activity(fy)
     return fy.projects.filter(budget_category=Project.BudgetCategory.INVESTMENT).count()
+
+
+def seed_mixed_activity(fy):
+    """One operating project of the year with an investment activity (its last), so its budget and
+    disbursements split by its activities' budgets (projects/categories.py). Runs once per year."""
+    investment = Project.BudgetCategory.INVESTMENT
+    if Activity.objects.filter(project__fiscal_year=fy, budget_category=investment).exclude(
+            project__budget_category=investment).exists():
+        return None
+    for project in fy.projects.exclude(budget_category=investment).exclude(status=Project.Status.CANCELLED).order_by(
+            "code"):
+        activities = list(project.activities.order_by("order", "pk"))
+        if len(activities) >= 2 and activities[-1].budget:
+            activities[-1].budget_category = investment
+            activities[-1].save(update_fields=["budget_category"])
+            return project
+    return None

@@ -22,7 +22,7 @@ from accounts.models import Role, User
 from reminders import outbox
 
 from . import workflow
-from .models import ActivityProgress, QuarterlyReport, ReportEvent, ReportRevision
+from .models import ActivityProgress, Disbursement, QuarterlyReport, ReportEvent, ReportRevision
 
 State = QuarterlyReport.State
 Status = ActivityProgress.Status
@@ -166,14 +166,19 @@ def _form(report, rng, *, complete: bool) -> tuple[dict, dict, dict]:
     activities, spent = {}, Decimal("0")
     for line in planned:
         text = ACTIVITY_TEXT.get(line.activity.name, ACTIVITY_FALLBACK).format(**_numbers(rng))
+        # An activity spends its budget over the quarters it is planned in, not all of it in each.
+        in_quarters = Decimal(max(1, len(line.activity.quarters or []))) if number in (line.activity.quarters or []) \
+            else None
         if complete and rng.random() < 0.6:
             activities[line.pk] = {"status": Status.DONE, "percent": 100, "description": text}
-            spent += line.activity.budget * Decimal(rng.randint(80, 100)) / 100
+            share = Decimal(rng.randint(80, 100))
         else:
             percent = rng.choice((20, 30, 40, 50, 60, 75))
             activities[line.pk] = {"status": Status.IN_PROGRESS, "percent": percent,
                                    "description": f"ดำเนินการแล้วบางส่วน: {text}"}
-            spent += line.activity.budget * Decimal(percent) / 100
+            share = Decimal(percent)
+        if in_quarters is not None:
+            spent += line.activity.budget * share / 100 / in_quarters
     fields = {"spent_this_quarter": _to_tens(spent), "outputs": rng.choice(OUTPUTS).format(**_numbers(rng))}
     if not complete:
         if rng.random() < 0.5:
@@ -263,14 +268,22 @@ def _review(report, owner, state, late, when, rng, actors, dates) -> QuarterlyRe
     return report
 
 
-def _disburse(report, quarter, rng, actors) -> None:
-    """Finance enters the accounting system's figure, now and then not the owner's."""
+def _disburse(report, quarter, rng, actors, *, closed: bool = False) -> None:
+    """Finance enters the accounting system's figure, now and then not the owner's. In a closed year no
+    project goes over its budget, and its last quarter with forms brings the year to 90–99 % of it."""
     spent = report.spent_this_quarter
     if spent is None:
         spent = _to_tens(sum(a.budget for a in report.project.activities.all()) * Decimal("0.3"))
     amount = spent
     if rng.random() < 0.25:
         amount = max(Decimal("0"), spent + rng.choice((-1, 1)) * Decimal(rng.choice((1500, 2400, 5000, 8750, 12000))))
+    if closed:
+        budget = report.project.total_budget
+        so_far = sum(Disbursement.objects.filter(project=report.project).exclude(quarter=quarter)
+                     .values_list("amount", flat=True), Decimal("0"))
+        if not any(quarter.fiscal_year.needs_form(n) for n in range(quarter.number + 1, 5)):  # the last one
+            amount = _to_tens(budget * Decimal(rng.randint(90, 99)) / 100) - so_far
+        amount = max(Decimal("0"), min(amount, budget - so_far))
     last = ReportEvent.objects.filter(report_id=report.pk).order_by("-at").values_list("at", flat=True).first()
     workflow.record_disbursement(project=report.project, quarter=quarter, amount=amount, by=actors.finance)
     _stamp(report, _later(max(last, quarter.due_at() + timedelta(days=7)), rng, 8))
@@ -332,5 +345,5 @@ def _seed(fy, *, closed: bool) -> Counter:
                 continue
             report = _play(project, quarter, state, late, rng, actors)
             if actors.finance and quarter != live and (state != State.DRAFT or rng.random() < 0.5):
-                _disburse(report, quarter, rng, actors)
+                _disburse(report, quarter, rng, actors, closed=closed)
     return counts

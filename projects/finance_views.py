@@ -17,8 +17,9 @@ from accounts.permissions import DISBURSEMENT_READERS, FINANCE, acts_for, has_an
 from plans.models import DisbursementTarget
 from documents.excel import cells
 
+from . import categories as budget_categories
 from . import workflow
-from .models import CATEGORY_TARGET, Disbursement, Project, QuarterlyReport, category_of
+from .models import CATEGORY_TARGET, Disbursement, Project, QuarterlyReport
 from .report_views import _fiscal_year
 
 def _may_view(user) -> bool:
@@ -90,16 +91,25 @@ def _totals(rows, fy, quarter):
     targets = dict(DisbursementTarget.objects.filter(fiscal_year=fy, quarter=quarter.number)
                    .values_list("budget_type", "cumulative_percent"))
     target = targets.get(DisbursementTarget.BudgetType.OVERALL)
-    categories = []  # each budget category against its own cumulative target (no category: operating)
+    # Each budget category against its own cumulative target (no category: operating); a project whose
+    # activities mix categories is apportioned by its activities' budgets (projects/categories.py).
+    mixed = budget_categories.mixed([r["project"].pk for r in rows])
+    sums = {category: [Decimal("0"), Decimal("0"), Decimal("0"), False] for category in CATEGORY_TARGET}
+    for r in rows:
+        project = r["project"]
+        shares = mixed.get(project.pk)
+        for index, amount in enumerate((project.total_budget, r["cumulative"], r["amount"] or Decimal("0"))):
+            for category, part in budget_categories.split(amount, project.budget_category, shares).items():
+                sums[category][index] += part
+                sums[category][3] = True
+    categories = []
     for category, label in Project.BudgetCategory.choices:
-        mine = [r for r in rows if category_of(r["project"].budget_category) == category]
-        if not mine:
+        part_budget, part_cumulative, part_quarter, present = sums[category]
+        if not present:
             continue
-        part_budget = sum((r["project"].total_budget for r in mine), Decimal("0"))
-        part_cumulative = sum((r["cumulative"] for r in mine), Decimal("0"))
         categories.append({
             "category": category, "label": label, "budget": part_budget, "cumulative": part_cumulative,
-            "this_quarter": sum((r["amount"] or Decimal("0") for r in mine), Decimal("0")),
+            "this_quarter": part_quarter,
             "percent": (part_cumulative * 100 / part_budget) if part_budget else None,
             "target": targets.get(CATEGORY_TARGET[category]),
         })

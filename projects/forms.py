@@ -103,12 +103,14 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["order", "name", "quarters", "budget", "responsible", "responsible_text"]
+        fields = ["order", "name", "quarters", "budget", "budget_category", "responsible", "responsible_text"]
         widgets = {"order": forms.NumberInput(attrs={"class": "form-control-sm", "min": 0})}
 
     def __init__(self, *args, office=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = User.objects.filter(office=office, is_active=True)
+        self.fields["budget_category"].choices = [("", _("Same as the project")),
+                                                  *Activity._meta.get_field("budget_category").choices]
         self.fields["budget"].widget.attrs.update({"step": "0.01", "min": "0"})
         self.fields["responsible_text"].widget.attrs["placeholder"] = _("or a name")
         compact_widgets(self)

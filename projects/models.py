@@ -142,6 +142,9 @@ class Activity(models.Model):
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsible person"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="activities")
     responsible_text = models.CharField(_("responsible (name)"), max_length=200, blank=True)
+    # Blank: the project's category. An investment activity under an operating project is counted as investment.
+    budget_category = models.CharField(_("budget category"), max_length=12, choices=Project.BudgetCategory.choices,
+                                       blank=True)
 
     class Meta:
         ordering = ["project", "order", "id"]

@@ -140,7 +140,8 @@ def _snapshot(fiscal_year, audience: str, *, basis: str, today: date | None) -> 
         "budget_quarters": [{"number": b.number, "disbursed": _money(b.disbursed), "cumulative": _money(b.cumulative),
                              "target_percent": _money(b.target_percent), "target": _money(b.target_amount)}
                             for b in year.budget_quarters],
-        # Each budget category against its own cumulative target (a project without one counts as operating).
+        # Each budget category against its own cumulative target (a project without one counts as operating; one
+        # whose activities mix categories is split by its activities' budgets: projects/categories.py).
         "budget_categories": [
             {"category": c.category, "budget": _money(c.budget), "disbursed": _money(c.disbursed_total),
              "quarters": [{"number": b.number, "disbursed": _money(b.disbursed), "cumulative": _money(b.cumulative),

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 
 from plans.models import DisbursementTarget, Indicator
+from projects import categories
 from projects.models import CATEGORY_TARGET, category_of
 from projects.models import (Activity, ActivityProgress, Disbursement, IndicatorResult, Project, ProjectIndicator,
                              QuarterlyReport)
@@ -136,6 +137,7 @@ class ProjectFigure:
     targets: list  # (ProjectIndicator, latest value, latest text)
     activities: list  # (Activity, latest progress {status, percent, description} or None)
     all_reports: dict = field(default_factory=dict)  # quarter number → every form, whatever its state
+    by_category: dict = field(default_factory=dict)  # budget category → this project's budget in it
 
     @property
     def budget(self) -> Decimal:
@@ -245,6 +247,7 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         for activity in Activity.objects.filter(project_id__in=ids).order_by("order", "pk"):
             activities[activity.project_id].append(activity)
     source_labels = {value: str(label) for value, label in Project.Source.choices}
+    mixed = categories.mixed(ids)  # projects whose activities mix budget categories (projects/categories.py)
 
     form_quarters = [q for q in quarters if q.needs_form]  # a quarter without forms has no missing form
     groups, matrix, totals = [], {}, {q.number: Cell() for q in form_quarters}
@@ -277,10 +280,13 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         budget = project.total_budget
         by_group_budget[project.group][0] += budget
         by_group_budget[project.group][1] += sum(paid.values(), ZERO)
-        category = category_of(project.budget_category)
-        by_category[category] += budget
+        project_shares = mixed.get(project.pk)
+        budget_parts = categories.split(budget, project.budget_category, project_shares)
+        for category, part in budget_parts.items():
+            by_category[category] += part
         for number, amount in paid.items():
-            paid_by_category[(category, number)] += amount
+            for category, part in categories.split(amount, project.budget_category, project_shares).items():
+                paid_by_category[(category, number)] += part
         sources[source_labels[project.source]][0] += 1
         sources[source_labels[project.source]][1] += budget
         counted_reports = {n: r for n, r in mine.items() if r.state in counted and n <= last}
@@ -289,7 +295,7 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
             spent={n: r.spent_this_quarter for n, r in counted_reports.items() if r.spent_this_quarter is not None},
             targets=[_target_row(t, results.get(t.pk, {})) for t in targets.get(project.pk, [])],
             activities=[(a, _latest(progress.get(a.pk, {}))) for a in activities.get(project.pk, [])],
-            all_reports=mine,
+            all_reports=mine, by_category=budget_parts,
         ))
 
     budget_total = sum((p.total_budget for p in projects), ZERO)
@@ -310,6 +316,28 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
         overdue=overdue, by_source=[(label, n, amount) for label, (n, amount) in sources.items()],
         project_count=len(projects), overdue_count=len(overdue), budget_categories=budget_categories,
     )
+
+
+def _apportion_mixed(scope, by_category: dict, paid_by_category: dict, number_of: dict, last: int) -> None:
+    """Move the budget and disbursements of the projects whose activities mix categories from their own category
+    to each category's share (projects/categories.py); added up by project category, they were counted whole."""
+    mixed = categories.mixed(scope)
+    if not mixed:
+        return
+    for pk, home, budget in (Project.objects.filter(pk__in=list(mixed)).with_budget()
+                             .values_list("pk", "budget_category", "budget_total")):
+        by_category[category_of(home)] -= budget
+        for category, part in categories.split(budget, home, mixed[pk]).items():
+            by_category[category] += part
+    for pk, home, quarter_id, amount in (Disbursement.objects.filter(project_id__in=list(mixed)).order_by()
+                                         .values_list("project_id", "project__budget_category", "quarter_id",
+                                                      "amount")):
+        number = number_of[quarter_id]
+        if number > last:
+            continue
+        paid_by_category[(category_of(home), number)] -= amount
+        for category, part in categories.split(amount, home, mixed[pk]).items():
+            paid_by_category[(category, number)] += part
 
 
 def _targets(fiscal_year) -> dict:
@@ -439,6 +467,7 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
         paid[(row["project__group"], number)] += row["total"] or ZERO
         if number <= last:
             paid_by_category[(category_of(row["project__budget_category"]), number)] += row["total"] or ZERO
+    _apportion_mixed(scope, by_category, paid_by_category, number_of, last)
     budget_total = sum((row["budget"] or ZERO for row in per_group.values()), ZERO)
     budget_by_group = [(g, per_group[g.pk]["budget"] or ZERO,
                         sum((paid[(g.pk, n)] for n in range(1, last + 1)), ZERO)) for g in groups]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.metrics import answers_received
 from feedback.services import score_of
+from plans.lib import ratios
 from plans.lib.thaidate import format_number
 from plans.models import FiscalYear, Indicator
 from projects.models import IndicatorResult, Project, QuarterlyReport, ReportEvent
@@ -35,7 +36,7 @@ def _round(value, places=1) -> Decimal:
 
 
 def share(part: int, whole: int) -> Decimal | None:
-    return _round(Decimal(100) * part / whole) if whole else None
+    return ratios.percent(part, whole, places=1)
 
 
 def _once(fiscal_year, key: str, compute: Callable):

@@ -131,6 +131,15 @@ def test_the_previous_year_is_closed_with_an_approved_edition_and_seeding_again_
     assert Disbursement.objects.filter(quarter__fiscal_year__year=2569, project__office__code="SPM12",
                                        project__budget_category=Project.BudgetCategory.INVESTMENT).exists()
     assert "investment" in [c["category"] for c in edition.snapshot["budget_categories"]]
+    # The closed year ends at 90–100 % of each project's budget, none above.
+    for project in Project.objects.filter(office__code="SPM12", fiscal_year__year=2569):
+        paid = sum(project.disbursements.values_list("amount", flat=True), 0)
+        assert project.total_budget * 90 / 100 <= paid <= project.total_budget, (project.code, paid)
+    # An investment activity under an operating project, in both years: split by its activities' budgets.
+    for year in (2569, 2570):
+        assert Project.objects.filter(fiscal_year__year=year, office__code="SPM12").exclude(
+            budget_category=Project.BudgetCategory.INVESTMENT).filter(
+            activities__budget_category=Project.BudgetCategory.INVESTMENT).count() == 1
     actions = FollowUpAction.objects.filter(recommendation__issue__round__fiscal_year__year=2569)
     assert actions.exists() and set(actions.values_list("state", flat=True)) == {FollowUpAction.State.CLOSED}
     # FY 2562 keeps the source document's calendar.

@@ -88,6 +88,8 @@ ACTIVITY_COLUMNS = (
         "Baht with up to two decimals; not negative. Blank means 0."), 16, "money"),
     Column("responsible", gettext_lazy("Responsible person"), gettext_lazy(
         "The e-mail address of a user of this office, or a name written out."), 30),
+    Column("budget_category", gettext_lazy("Budget category"), gettext_lazy(
+        "Operating budget (recurring) or investment budget; blank means the same as the project."), 22),
 )
 
 NUMBER_FORMATS = {"date": DATE_FORMAT, "money": MONEY_FORMAT, "code": TEXT_FORMAT}

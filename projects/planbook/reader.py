@@ -454,6 +454,10 @@ class PlanReader:
                 fields["budget"] = self.parse(number, values, "budget", cells.money)
             if "responsible" in self.positions:
                 fields.update(self.responsible(number, values))
+            if "budget_category" in self.positions:
+                fields["budget_category"] = self.choice(
+                    number, values, "budget_category", self.categories, "", "unknown_category",
+                    _("Unknown budget category '%(value)s'"))
             extra = {}
             for key, (extension, state) in self.extensions.items():
                 parsed = extension.parse_activity(state, number, values, self.positions, fields, self.error)

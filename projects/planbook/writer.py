@@ -337,9 +337,9 @@ def export_plan(fiscal_year: FiscalYear, projects_qs) -> Workbook:
             Activity.objects.filter(project__in=scope)
             .order_by("project__code", "order", "id")
             .values_list("project__code", "order", "name", "quarters", "budget", "responsible__email",
-                         "responsible_text", "pk")
+                         "responsible_text", "pk", "budget_category")
         )
-        for code, order, name, quarters, budget, email, text, pk in activities.iterator(chunk_size=2000):
+        for code, order, name, quarters, budget, email, text, pk, category in activities.iterator(chunk_size=2000):
             yield extra_activities.get(pk, {}) | {
                 "project_code": code,
                 "no": order,
@@ -347,6 +347,7 @@ def export_plan(fiscal_year: FiscalYear, projects_qs) -> Workbook:
                 "quarters": ",".join(str(q) for q in sorted(quarters or [])),
                 "budget": budget,
                 "responsible": email if email is not None else text,
+                "budget_category": category_labels.get(category, ""),
             }
 
     return writer.build(project_rows(), activity_rows())

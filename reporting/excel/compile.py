@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from documents.excel.sheet import MONEY, NUMBER, PERCENT, Sheet, measure_format
-from projects.models import Project
+from plans.lib.thaidate import format_baht
+from projects.models import CATEGORY_TARGET, Project
 
 from ..figures import Basis, Year, category_of
 
@@ -48,6 +49,14 @@ def progress(year: Year, quarter: int | None = None) -> Workbook:
     return workbook
 
 
+def _category_text(figure, labels) -> str:
+    """The project's budget category, or each category's part when its activities mix them."""
+    parts = figure.by_category or {category_of(figure.project.budget_category): figure.budget}
+    if len(parts) == 1:
+        return str(labels[next(iter(parts))])
+    return "; ".join(f"{labels[c]} {format_baht(parts[c])}" for c in CATEGORY_TARGET if c in parts)
+
+
 def budget(year: Year) -> Workbook:
     workbook = Workbook(write_only=True)
     quarters = [q.number for q in year.quarters]
@@ -62,7 +71,7 @@ def budget(year: Year) -> Workbook:
         sheet.row([figure.project.code, figure.project.name, figure.project.group.name, figure.budget]
                   + [figure.disbursed.get(n) for n in quarters]
                   + [total, float(total / figure.budget) if figure.budget else None,
-                     str(category_labels[category_of(figure.project.budget_category)])])
+                     _category_text(figure, category_labels)])
     summary = Sheet(workbook, _("Against target"), _("Disbursement against the cumulative target"), **_of(year),
                     columns=[
         (_("Quarter"), 10, ""), (_("Disbursed in the quarter"), 18, MONEY), (_("Cumulative"), 18, MONEY),

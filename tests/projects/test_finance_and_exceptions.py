@@ -144,6 +144,6 @@ def test_disbursement_page_queries_do_not_grow_with_projects(client, finance, fy
         project = make_project(fy, promo_group, f"P-{number:02}")
         workflow.record_disbursement(project=project, quarter=q1, amount=Decimal(number), by=finance)
     client.force_login(finance)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # one for the projects whose activities mix budget categories
         response = page(client)
     assert response.status_code == 200 and response.content.decode().count('name="amount-') == 30

@@ -71,6 +71,8 @@ class Command(BaseCommand):
         demo_reports.seed(years[(second.code, live)])
         for fy in (current, years[(second.code, live)]):
             emenscr_demo.seed(fy)
+        projects_demo.seed_mixed_activity(current)  # an investment activity under an operating project
+        evaluation_demo.seed_open(current)  # an evaluation still to answer on the owner's home page
         projects_demo.seed_plan_tree(years[(second.code, live - 1)])
         feedback_demo.seed(previous, current)
         return {**result, "year": live}
