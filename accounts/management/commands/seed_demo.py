@@ -73,4 +73,5 @@ class Command(BaseCommand):
             emenscr_demo.seed(fy)
         projects_demo.seed_plan_tree(years[(second.code, live - 1)])
         feedback_demo.seed(previous, current)
+        reporting_demo.seed_region(result["offices"][0], (live - 1, live), today)  # the central viewers' roll-up
         return {**result, "year": live}
