@@ -62,16 +62,19 @@ class Row:
         measured = self.met + self.not_yet
         return round(100 * self.met / measured) if measured else None
 
-    # sort keys (None sorts last whichever the direction)
     def key(self, name: str):
-        value = {
+        """The value sorted by: None (an office without the year, a figure not known yet) sorts last either way."""
+        if self.fiscal_year is None and name not in ("office", "province"):
+            return None
+        if name in ("on_time", "late", "missing", "sent") and not self.asks_form:
+            return None
+        return {
             "office": self.office.name, "province": self.office.province, "projects": self.projects,
             "on_time": self.forms.on_time, "late": self.forms.late, "missing": self.forms.missing,
             "sent": self.forms.percent_sent, "budget": self.budget, "disbursed": self.disbursed,
             "percent": self.disbursed_percent, "target": self.target_percent, "met": self.met_percent,
             "open": self.open_actions, "overdue": self.overdue_actions, "editions": self.editions,
         }[name]
-        return value
 
 
 SORTS = ("office", "province", "projects", "on_time", "late", "missing", "sent", "budget", "disbursed", "percent",
