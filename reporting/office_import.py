@@ -74,10 +74,11 @@ def read(source) -> tuple[list[dict], list[Problem]]:
                 values = list(values) + [None] * (len(COLUMNS) - len(values))
                 if all(v is None or not str(v).strip() for v in values):
                     continue
-                row = {"row": number}
+                row = {"row": number, "reported": set()}
                 for (letter, key, _header), value in zip(COLUMNS, values):
                     if isinstance(value, str) and value.startswith("="):
                         problems.append(Problem(number, letter, _("A formula; type the value itself.")))
+                        row["reported"].add(key)
                         value = ""
                     row[key] = text(value)
                     if key in LIMITS and len(row[key]) > LIMITS[key]:
@@ -94,17 +95,17 @@ def check(rows: list[dict], problems: list[Problem]) -> dict:
     seen = {}
     for row in rows:
         number = row["row"]
-        if not row["code"]:
+        if not row["code"] and "code" not in row["reported"]:
             problems.append(Problem(number, _column("code"), _("The office code is required.")))
-        elif row["code"] in seen:
+        elif row["code"] and row["code"] in seen:
             problems.append(Problem(number, _column("code"), _("Code %(code)s is also on row %(other)s.") % {
                 "code": row["code"], "other": seen[row["code"]]}))
-        else:
+        elif row["code"]:
             seen[row["code"]] = number
-        if not row["name"]:
+        if not row["name"] and "name" not in row["reported"]:
             problems.append(Problem(number, _column("name"), _("The office name is required.")))
         kind = KINDS.get(row["kind"].strip().lower()) or KINDS.get(row["kind"].strip())
-        if kind is None:
+        if kind is None and "kind" not in row["reported"]:
             problems.append(Problem(number, _column("kind"), _(
                 "“%(value)s” is not a kind of office: write สพป., สพม., ภาค or สพฐ.") % {"value": row["kind"]}))
         row["kind_value"] = kind
@@ -115,7 +116,7 @@ def check(rows: list[dict], problems: list[Problem]) -> dict:
             parents[row["code"]] = row["parent"]
     for row in rows:
         parent = row["parent"]
-        if not parent:
+        if not parent or "parent" in row["reported"]:
             continue
         if parent not in parents:
             problems.append(Problem(row["row"], _column("parent"), _(
@@ -136,9 +137,9 @@ def check(rows: list[dict], problems: list[Problem]) -> dict:
 def import_offices(source, *, dry_run: bool = False) -> Result:
     rows, problems = read(source)
     result = Result(problems=problems)
-    if problems:
+    if not rows:
         return result
-    parents = check(rows, problems)
+    parents = check(rows, problems)  # every problem of the file at once, those of the cells included
     if problems or dry_run:
         known = set(Office.objects.values_list("code", flat=True))
         result.updated = sum(1 for row in rows if row["code"] in known)

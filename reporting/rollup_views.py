@@ -104,7 +104,7 @@ def rollup_page(request):
         "regions": list(rollup.regions(request.user)), "provinces": rollup.provinces(request.user),
         "kinds": [(k, Office.Kind(k).label) for k in rollup.AREA_KINDS],
         "query_string": urlencode(_query(chosen, data)),
-        "drill_query": urlencode({"fy": data.year, "q": data.quarter, **(
+        "drill_query": urlencode({"q": data.quarter, **(
             {"basis": data.basis} if data.basis != Basis.SUBMITTED else {})}),
     })
 

@@ -147,7 +147,7 @@ def test_filters_sorting_and_totals(client, monkeypatch, tree, region_data, othe
     assert totals.projects == sum(r.projects for r in rows) and totals.forms.late == sum(r.forms.late for r in rows)
     assert totals.budget == sum((r.budget for r in rows), Decimal(0))
     page = response.content.decode()
-    assert 'id="rollup-totals"' in page and f'?office={other_office.pk}&amp;fy=2569' in page
+    assert 'id="rollup-totals"' in page and f'?fy=2569&amp;office={other_office.pk}&amp;q=1' in page
     assert 'class="year-picker' in page and '<option value="2569" selected>' in page
     assert 'aria-sort="ascending"' in page  # sorted by office name
 
