@@ -59,6 +59,8 @@ PAGES = [
     ("evaluation-summary", "director", f"/evaluation/summary/?fy={CLOSED}"),
     ("evaluation-project", "planning", (f"/evaluation/projects/?fy={CLOSED}", r"^/evaluation/project/\d+/$")),
     ("evaluation-form", "planning", (f"/evaluation/?fy={CLOSED}", r"^/evaluation/form/\d+/$")),
+    ("rollup", "central@obec.example.go.th", "/reporting/rollup/"),
+    ("rollup-drill", "central@obec.example.go.th", ("/reporting/rollup/", r"^/reporting/$")),
 ]
 
 
@@ -110,7 +112,7 @@ def test_key_page_has_no_serious_axe_violation_and_fits_a_phone(browser, live_se
                                                                  name, role, target):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
     page = context.new_page()
-    log_in(page, live_server, f"{role}@spm12.example.go.th", DEMO_PASSWORD)
+    log_in(page, live_server, role if "@" in role else f"{role}@spm12.example.go.th", DEMO_PASSWORD)
     _open(page, live_server, target)
     assert page.url.startswith(live_server.url) and "/accounts/login/" not in page.url
     violations = _serious_violations(page)
