@@ -236,7 +236,8 @@ def build(offices, *, year: int | None = None, quarter: int | None = None, basis
         sort = "office"
     present = [r for r in ordered if r.key(sort) is not None]
     absent = [r for r in ordered if r.key(sort) is None]
-    present.sort(key=lambda r: (r.key(sort), r.office.name), reverse=descending)
+    present.sort(key=lambda r: r.office.name)  # ties stay in name order, whichever the direction
+    present.sort(key=lambda r: r.key(sort), reverse=descending)
     ordered = present + absent
     return Rollup(year=year, quarter=quarter, basis=basis, today=today, rows=ordered, totals=_totals(ordered),
                   years=years)
