@@ -60,7 +60,7 @@ PAGES = [
     ("evaluation-project", "planning", (f"/evaluation/projects/?fy={CLOSED}", r"^/evaluation/project/\d+/$")),
     ("evaluation-form", "planning", (f"/evaluation/?fy={CLOSED}", r"^/evaluation/form/\d+/$")),
     ("rollup", "central@obec.example.go.th", "/reporting/rollup/"),
-    ("rollup-drill", "central@obec.example.go.th", ("/reporting/rollup/", r"^/reporting/$")),
+    ("rollup-drill", "central@obec.example.go.th", ("/reporting/rollup/", r"^/reporting/\?fy=\d+&office=\d+")),
 ]
 
 
@@ -93,7 +93,8 @@ def _first_link(page, url, pattern) -> str:
         if year:
             page.goto(f"{url}{'&' if '?' in url else '?'}fy={year}")
         hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
-        href = next((h for h in hrefs if re.match(pattern, h.split("?")[0])), None)
+        # a pattern naming a query string (\?) matches the whole link, any other the path alone
+        href = next((h for h in hrefs if re.match(pattern, h if "\\?" in pattern else h.split("?")[0])), None)
         if href:
             return href
     raise AssertionError(f"no link matching {pattern} on {url} in any year")
