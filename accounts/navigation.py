@@ -32,6 +32,7 @@ MENUS = {FOLLOW_UP: (_("Follow-up"), "clipboard-data"), SETTINGS: (_("Settings")
 
 NAV_ITEMS = (
     NavItem(_("Home"), "home", "house"),
+    NavItem(_("Offices roll-up"), "reporting:rollup", "table", can.ROLLUP_READERS),
     NavItem(_("Action plan"), "plans:plan_current", "diagram-3"),
     NavItem(_("Projects"), "projects:list", "kanban"),
     NavItem(_("Dashboard"), "reporting:dashboard", "speedometer2", can.DASHBOARD_READERS, menu=FOLLOW_UP),

@@ -5,11 +5,16 @@ read; the choice is kept in the session and on the account (``User.chosen_office
 out and in. A central viewer whose own office is not an area office (OBEC, a region) has no office to work in
 until they choose one: ``current_office`` raises ``OfficeNotChosen`` and ``OfficeChoiceMiddleware`` sends them
 to the list of offices to choose from (then back to the page they asked for).
+
+Their home page is the roll-up of the offices beneath theirs (``reporting:rollup``). Each of its rows opens that
+office's dashboard with ``?office=<id>`` (``look_into``): for that one request only, read-only, without choosing
+the office — the session's and the account's choice stay as they were. Working in the office (the other pages)
+still goes through the chooser.
 """
 
 from django.http import Http404
 
-from .models import Office
+from .models import Office, Role
 from .scoping import readable_office_ids
 
 SESSION_KEY = "tidtam_office_id"
@@ -60,3 +65,25 @@ def switchable_offices(user):
     if len(ids) < 2:
         return Office.objects.none()
     return Office.objects.filter(pk__in=ids).order_by("path")
+
+
+def look_into(request) -> Office | None:
+    """``?office=<id>``, on a page opened from the roll-up: that area office for this request only (nothing is
+    saved), if the user is a central viewer (or a superuser) who reads it; 404 otherwise. None when the request
+    names no office, or the user's own one."""
+    wanted = request.GET.get("office", "")
+    if not wanted:
+        return None
+    user = request.user
+    if wanted == str(user.office_id) and not (user.is_superuser or user.has_role(Role.CENTRAL)):
+        return None
+    if not wanted.isdecimal() or not (user.is_superuser or user.has_role(Role.CENTRAL)):
+        raise Http404("Not an office this account opens from the roll-up.")
+    office_id = int(wanted)
+    if office_id not in readable_office_ids(user):
+        raise Http404("Not an office beneath this account's.")
+    office = Office.objects.filter(pk=office_id, kind__in=(Office.Kind.PRIMARY, Office.Kind.SECONDARY)).first()
+    if office is None:
+        raise Http404("Not an area office.")
+    request._tidtam_office = office
+    return office

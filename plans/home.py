@@ -2,9 +2,10 @@
 year and its next due date, and what each of the user's roles does."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.models import Role
 from accounts.offices import current_office, switchable_offices
 from accounts.views import role_cards
 
@@ -16,6 +17,10 @@ from .models import FiscalYear
 @login_required
 def home(request):
     user = request.user
+    if user.has_role(Role.CENTRAL) and not (user.office_id and user.office.is_area_office):
+        # a region's or OBEC's viewer starts from the offices beneath theirs (the office chooser stays a click
+        # away, on the roll-up and in the navigation bar)
+        return redirect("reporting:rollup")
     office = current_office(request)
     today = timezone.localdate()
     fy = FiscalYear.objects.filter(office=office, year=fiscal_year_of(today)).first()

@@ -3,12 +3,14 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import WorkGroup
+from accounts.offices import look_into
 from accounts.permissions import reads_final_work_only
 from plans.templatetags.thai import quarter_label
 from plans.choosing import chosen_fiscal_year
@@ -37,8 +39,11 @@ def filters(request, fy):
 @login_required
 @require_safe
 def dashboard(request):
+    drill = look_into(request)  # ?office=<id> from the roll-up: that office, read-only, for this request only
     office, years, fy = chosen_fiscal_year(request)
     if fy is None:
+        if drill is not None:
+            raise Http404("The office has no fiscal year yet.")
         return redirect("plans:fiscal_year_list")
     quarter, group, groups, basis = filters(request, fy)
     year = figures.summary(fy, user=request.user, basis=basis, group=group, quarter=quarter,
@@ -60,7 +65,8 @@ def dashboard(request):
         actions = actions.filter(group=group)
     today = timezone.localdate()
     open_actions = list(actions[:OVERDUE_LISTED])
-    query = {"fy": fy.year, "q": quarter or "", "group": group.pk if group else "", "basis": basis}
+    query = {"office": drill.pk if drill else "", "fy": fy.year, "q": quarter or "", "group": group.pk if group else "",
+             "basis": basis}
     return render(request, "reporting/dashboard.html", {
         "fy": fy, "years": years, "office": office, "year": year, "rows": rows, "groups": groups,
         "group": group, "quarter": quarter, "basis": basis, "budget_chart": budget_chart,
@@ -70,7 +76,7 @@ def dashboard(request):
         "query": query, "query_string": urlencode({k: v for k, v in query.items() if v}),
         "project_count": year.project_count,
         "totals": [(q, year.totals[q.number]) for q in year.form_quarters],
-        "open_actions": open_actions, "open_action_count": actions.count(), "today": today,
+        "open_actions": open_actions, "open_action_count": actions.count(), "today": today, "drill": drill,
     })
 
 
@@ -78,14 +84,13 @@ def dashboard(request):
 @require_safe
 def export(request, kind: str):
     """The dashboard's Excel compilations, for what the viewer sees with the same filters."""
-    from django.http import Http404
-
     from documents.responses import xlsx_response
 
     from .excel.compile import EXPORTS
 
     if kind not in EXPORTS:
         raise Http404
+    look_into(request)
     office, years, fy = chosen_fiscal_year(request)
     if fy is None:
         raise Http404

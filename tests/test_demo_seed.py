@@ -123,7 +123,7 @@ def test_the_previous_year_is_closed_with_an_approved_edition_and_seeding_again_
     assert set(reports.values_list("state", flat=True)) == {State.APPROVED}
     assert reports.filter(timeliness=QuarterlyReport.Timeliness.LATE).exists()
     assert reports.filter(timeliness=QuarterlyReport.Timeliness.LATE).count() < reports.count() / 4
-    assert Disbursement.objects.filter(quarter__fiscal_year__year=2569).count() == reports.count()
+    assert Disbursement.objects.filter(quarter__fiscal_year__year=2569, project__office__code="SPM12").count() == reports.count()
     edition = AnnualReport.objects.get(fiscal_year__year=2569, fiscal_year__office__code="SPM12")
     assert edition.state == AnnualReport.State.APPROVED and edition.decided_at is not None and edition.sha256
     assert edition.file and edition.pages and edition.snapshot
@@ -159,3 +159,19 @@ def test_the_previous_year_is_closed_with_an_approved_edition_and_seeding_again_
 def test_today_must_be_a_date():
     with pytest.raises(CommandError):
         call_command("seed_demo", "--today", "3/12/2026", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_central_viewer_sees_a_region_of_offices_with_varied_figures():
+    from reporting import rollup
+
+    seed("2026-12-03")
+    central = User.objects.get(email="central@obec.example.go.th")
+    data = rollup.build(rollup.scope(central), year=2569, quarter=4, today=date(2026, 12, 3))
+    region = [row for row in data.rows if row.office.parent and row.office.parent.code == "REG5"]
+    assert 5 <= len(region) <= 8 and len(data.rows) == len(region) + 2  # and the two offices of before
+    assert any(row.forms.late for row in region) and any(row.forms.missing for row in region)
+    assert any(not row.forms.late and not row.forms.missing for row in region)
+    assert len({row.disbursed_percent for row in region}) >= 4 and any(row.below_target for row in region)
+    live = rollup.build(rollup.scope(central), year=2570, quarter=1, today=date(2026, 12, 3))
+    assert all(row.projects for row in live.rows if row.office.parent.code == "REG5")

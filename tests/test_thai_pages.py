@@ -182,7 +182,8 @@ def _start(year_now: int, *, admin: bool) -> list[str]:
     start = ["/", "/accounts/password/"] + [f"{page}?fy={year}" for year in years for page in (
         "/projects/", "/projects/forms/", "/projects/forms/review/", "/projects/forms/approval/",
         "/projects/forms/overview/", "/projects/forms/disbursements/", "/reporting/", "/reporting/annual/",
-        "/inspections/", "/inspections/board/", "/inspections/mine/", "/inspections/monitoring/")]
+        "/inspections/", "/inspections/board/", "/inspections/mine/", "/inspections/monitoring/",
+        "/reporting/rollup/")]
     start += [f"/plans/{year}/plan/" for year in years]
     return start + (["/admin/"] if admin else [])
 

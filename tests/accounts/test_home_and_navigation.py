@@ -58,7 +58,9 @@ def test_central_viewer_switches_between_offices(client, office, other_office):
     client.force_login(central)
     response = client.post(reverse("switch_office"), {"office": other_office.pk, "next": "/"})
     assert response.status_code == 302
-    assert other_office.name in client.get(reverse("home")).content.decode()
+    # their home page is the roll-up of the offices beneath theirs; the office's pages show the chosen office
+    assert client.get(reverse("home"))["Location"] == reverse("reporting:rollup")
+    assert other_office.name in client.get(reverse("projects:list")).content.decode()
 
 
 @pytest.mark.django_db
@@ -110,7 +112,7 @@ def test_the_office_a_central_viewer_chose_is_kept_across_logins(client, central
     client.post(reverse("switch_office"), {"office": other_office.pk, "next": "/"})
     client.logout()
     client.force_login(central_at_obec)  # a new session: nothing in it yet
-    response = client.get(reverse("home"))
+    response = client.get(reverse("projects:list"))
     assert response.status_code == 200
     assert other_office.name in response.content.decode()
 
@@ -124,7 +126,7 @@ def test_a_choice_the_viewer_may_no_longer_read_sends_them_to_choose_again(clien
     elsewhere = Office.objects.create(code="ELSE", name="ที่อื่น", kind=Office.Kind.OBEC)
     other_office.parent = elsewhere
     other_office.save()
-    response = client.get(reverse("home"))
+    response = client.get(reverse("projects:list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("switch_office"))
 
 

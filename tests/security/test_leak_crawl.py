@@ -38,9 +38,9 @@ PAIRS = [
     ("planning@spm12.example.go.th", "owner2@spm12.example.go.th", "office-wide reader and a group's owner"),
     ("planning@spm12.example.go.th", "committee@spm12.example.go.th", "committee reads approved work only"),
 ]
-# Query strings are followed only when they choose the fiscal year, the quarter or the page: other filters list
-# the same objects again.
-FOLLOWED_QUERY_KEYS = {"fy", "page", "q"}
+# Query strings are followed only when they choose the fiscal year, the quarter, the page or (a central viewer's
+# roll-up → dashboard) the office read: other filters list the same objects again.
+FOLLOWED_QUERY_KEYS = {"fy", "page", "q", "office"}
 
 
 class _Links(HTMLParser):

@@ -75,4 +75,5 @@ class Command(BaseCommand):
         evaluation_demo.seed_open(current)  # an evaluation still to answer on the owner's home page
         projects_demo.seed_plan_tree(years[(second.code, live - 1)])
         feedback_demo.seed(previous, current)
+        reporting_demo.seed_region(result["offices"][0], (live - 1, live), today)  # the central viewers' roll-up
         return {**result, "year": live}
