@@ -52,6 +52,8 @@ GROUP_HEADS = (Role.GROUP_HEAD,)
 EMENSCR_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.OWNER, Role.GROUP_HEAD, Role.CENTRAL)
 # eMENSCR: the data-entry summary report, addressed to the director.
 EMENSCR_REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.CENTRAL)
+# Choose whether the office publishes its approved results to the public (/public/<code>/).
+PUBLISHERS = (Role.PLANNING, Role.DIRECTOR)
 # Roles above any one office: only a superuser grants them or manages their holders.
 ABOVE_OFFICE_ROLES = (Role.CENTRAL,)
 
