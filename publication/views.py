@@ -127,7 +127,8 @@ def _render_page(request, office, years, chosen) -> str:
 
     fiscal_years = {fy.pk: fy for fy in FiscalYear.objects.filter(pk__in=[pk for pk, _year in years])}
     fy = fiscal_years.get(chosen[0]) if chosen else None
-    context = {"office": office, "years": [fiscal_years[pk] for pk, _year in years], "fy": fy, "request": request}
+    listed = [fiscal_years[pk] for pk, _year in years]
+    context = {"office": office, "years": listed, "picker_years": listed, "fy": fy, "request": request}
     if fy is not None:
         year = content.year_figures(fy)
         context.update({

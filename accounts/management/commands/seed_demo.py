@@ -74,5 +74,5 @@ class Command(BaseCommand):
             emenscr_demo.seed(fy)
         projects_demo.seed_plan_tree(years[(second.code, live - 1)])
         feedback_demo.seed(previous, current)
-        publication_demo.seed(main)  # the main office publishes its approved results; the second does not
+        publication_demo.seed(main, previous)  # the main office publishes its approved results; the second does not
         return {**result, "year": live}
