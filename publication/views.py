@@ -149,8 +149,11 @@ def edition_pdf(request, code: str, edition_id: int):
     if report is None:
         raise Http404
     name = f"รายงานผลการดำเนินงาน-{report.fiscal_year.year}-{office.code}-{report.pk}.pdf"
-    response = pdf_response(report.file.open("rb"), name)
-    return _public(response)
+    try:
+        stored = report.file.open("rb")
+    except FileNotFoundError:  # the storage lost the file: nothing to offer
+        raise Http404 from None
+    return _public(pdf_response(stored, name))
 
 
 def _year_data(request, code: str, fy: int, kind: str):

@@ -59,6 +59,8 @@ PAGES = [
     ("evaluation-summary", "director", f"/evaluation/summary/?fy={CLOSED}"),
     ("evaluation-project", "planning", (f"/evaluation/projects/?fy={CLOSED}", r"^/evaluation/project/\d+/$")),
     ("evaluation-form", "planning", (f"/evaluation/?fy={CLOSED}", r"^/evaluation/form/\d+/$")),
+    ("publication-settings", "director", "/publication/"),
+    ("public-page", "planning", f"/public/SPM12/?fy={CLOSED}"),
 ]
 
 
