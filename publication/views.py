@@ -83,6 +83,25 @@ def _too_many(request):
     return response
 
 
+def public_view(view):
+    """A public answer: counted against the client's limit (429 past it); "not found" as a Thai page."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not throttle.allowed(request):
+            return _too_many(request)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            with translation.override("th"):
+                html = render_to_string("publication/404.html", {})
+            response = HttpResponse(html, status=404)
+            response["Cache-Control"] = "no-store"  # the office may start publishing any minute
+            return response
+    return wrapper
+
+
 def _office_or_404(code: str):
     office = content.publishing_office(code)
     if office is None:
@@ -109,9 +128,8 @@ def _cached(key: str, build):
 
 
 @require_safe
+@public_view
 def office_page(request, code: str):
-    if not throttle.allowed(request):
-        return _too_many(request)
     office = _office_or_404(code)
     version = content.office_version(office)
     years = _years(office, version)
@@ -141,9 +159,8 @@ def _render_page(request, office, years, chosen) -> str:
 
 
 @require_safe
+@public_view
 def edition_pdf(request, code: str, edition_id: int):
-    if not throttle.allowed(request):
-        return _too_many(request)
     office = _office_or_404(code)
     report = content.downloadable_edition(office, edition_id)
     if report is None:
@@ -157,8 +174,6 @@ def edition_pdf(request, code: str, edition_id: int):
 
 
 def _year_data(request, code: str, fy: int, kind: str):
-    if not throttle.allowed(request):
-        return None, _too_many(request)
     office = _office_or_404(code)
     version = content.office_version(office)
     found = next((pk for pk, year in _years(office, version) if year == fy), None)
@@ -182,20 +197,18 @@ def _year_data(request, code: str, fy: int, kind: str):
 
 
 @require_safe
+@public_view
 def data_csv(request, code: str, fy: int):
     office, body = _year_data(request, code, fy, "csv")
-    if office is None:
-        return body
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tidtam-{office.code}-{fy}.csv"'
     return _public(response)
 
 
 @require_safe
+@public_view
 def data_json(request, code: str, fy: int):
     office, body = _year_data(request, code, fy, "json")
-    if office is None:
-        return body
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
     return _public(response)

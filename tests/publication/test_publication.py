@@ -90,7 +90,8 @@ def test_an_office_that_does_not_publish_or_does_not_exist_answers_404(client, o
     assert client.get(reverse("publication:office", args=[office.code])).status_code == 200
     office.is_active = False
     office.save()
-    assert client.get(reverse("publication:office", args=[office.code])).status_code == 404
+    response = client.get(reverse("publication:office", args=[office.code]))
+    assert response.status_code == 404 and "ไม่พบหน้าที่ต้องการ" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -293,3 +294,13 @@ def test_the_setting_is_off_by_default_and_turns_on_and_off(client, office, fy, 
     client.post(url, {"publishes": "off"})
     assert client.get(reverse("publication:office", args=[office.code])).status_code == 404
     assert Setting.objects.get(office=office).updated_by == director
+
+
+@pytest.mark.django_db
+def test_the_office_pages_link_to_the_public_page_only_while_it_publishes(client, office, fy, planning):
+    client.force_login(planning)
+    public = reverse("publication:office", args=[office.code])
+    assert public not in client.get(reverse("reporting:annual_list")).content.decode()
+    Setting.objects.create(office=office, publishes=True)
+    assert public in client.get(reverse("reporting:annual_list")).content.decode()
+    assert public in client.get(reverse("publication:settings")).content.decode()
