@@ -51,6 +51,7 @@ NAV_ITEMS = (
     NavItem(_("Fiscal years"), "plans:fiscal_year_list", "calendar3", menu=SETTINGS),
     NavItem(_("Holidays"), "plans:holidays_current", "calendar-x", can.MANAGERS, menu=SETTINGS),
     NavItem(_("Reminder rules"), "reminders:rules_current", "alarm", can.MANAGERS, menu=SETTINGS),
+    NavItem(_("Publication"), "publication:settings", "globe", can.PUBLISHERS, menu=SETTINGS),
     NavItem(_("Mail log"), "reminders:log", "envelope-exclamation", can.ADMINS, menu=SETTINGS),
     NavItem(_("My e-mails"), "reminders:mine", "envelope", menu=SETTINGS),
     NavItem(_("Rate your satisfaction"), "feedback:answer", "emoji-smile", menu=SETTINGS),

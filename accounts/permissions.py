@@ -54,6 +54,8 @@ EMENSCR_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.OWNER, Role.GR
 EMENSCR_REPORT_READERS = (Role.PLANNING, Role.DIRECTOR, Role.ADMIN, Role.CENTRAL)
 # Read the roll-up of every area office beneath theirs (region, OBEC); it is their home page.
 ROLLUP_READERS = (Role.CENTRAL,)
+# Choose whether the office publishes its approved results to the public (/public/<code>/).
+PUBLISHERS = (Role.PLANNING, Role.DIRECTOR)
 # Roles above any one office: only a superuser grants them or manages their holders.
 ABOVE_OFFICE_ROLES = (Role.CENTRAL,)
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reporting",
     "reminders",
     "backups",
+    "publication",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +309,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Days a signed evaluation link for an outside evaluator stays valid.
 TIDTAM_EVALUATION_LINK_DAYS = envint("TIDTAM_EVALUATION_LINK_DAYS", "30")
 TIDTAM_DEFAULT_OFFICE = os.getenv("TIDTAM_DEFAULT_OFFICE", "")
+# The public pages of publishing offices (/public/<code>/): requests per minute per client address (0: no limit),
+# the header a trusted reverse proxy puts the client's address in (e.g. HTTP_X_REAL_IP; empty: REMOTE_ADDR),
+# how long browsers and proxies may keep a page (seconds) and how long the server keeps a rendered page or file.
+TIDTAM_PUBLIC_REQUESTS_PER_MINUTE = envint("TIDTAM_PUBLIC_REQUESTS_PER_MINUTE", "60")
+TIDTAM_PUBLIC_CLIENT_IP_HEADER = os.getenv("TIDTAM_PUBLIC_CLIENT_IP_HEADER", "")
+TIDTAM_PUBLIC_MAX_AGE = envint("TIDTAM_PUBLIC_MAX_AGE", "60")
+TIDTAM_PUBLIC_CACHE_SECONDS = envint("TIDTAM_PUBLIC_CACHE_SECONDS", "3600")
 # Upload limits for Excel workbooks.
 TIDTAM_MAX_WORKBOOK_BYTES = envint("TIDTAM_MAX_WORKBOOK_BYTES", str(10 * 1024 * 1024))
 TIDTAM_MAX_WORKBOOK_UNZIPPED_BYTES = envint("TIDTAM_MAX_WORKBOOK_UNZIPPED_BYTES", str(200 * 1024 * 1024))

@@ -123,7 +123,9 @@ def _snapshot(fiscal_year, audience: str, *, basis: str, today: date | None) -> 
                 if _says_something(text):
                     problems.setdefault(kind, {}).setdefault(" ".join(text.split()), []).append(project.code)
     return {
-        "inspections": _inspections(fiscal_year),
+        # The edition for others concerned is the one an office may publish: it names each action's group, not
+        # its owner (publication never shows names of people below group head).
+        "inspections": _inspections(fiscal_year, names=audience != Audience.OTHERS),
         "monitoring": _monitoring(fiscal_year) if audience in MONITORING_AUDIENCES else [],
         "evaluation": _evaluation(fiscal_year),
         "version": 1, "audience": audience, "basis": year.basis, "today": today.isoformat(),
@@ -159,8 +161,9 @@ def _snapshot(fiscal_year, audience: str, *, basis: str, today: date | None) -> 
     }
 
 
-def _inspections(fiscal_year) -> list[dict]:
-    """The year's inspection rounds, issues, recommendations and the state of their actions."""
+def _inspections(fiscal_year, *, names: bool = True) -> list[dict]:
+    """The year's inspection rounds, issues, recommendations and the state of their actions (with each action's
+    owner by name unless ``names`` is False)."""
     from django.db.models import Prefetch
 
     from inspections.models import FollowUpAction, InspectionIssue, InspectionRound, Recommendation
@@ -179,7 +182,7 @@ def _inspections(fiscal_year) -> list[dict]:
                 "state": issue.get_state_display(), "report": issue.report,
                 "recommendations": [{
                     "number": rec.number, "text": rec.text, "decision": rec.decision,
-                    "actions": [{"title": a.title, "group": a.group.name, "owner": a.owner.full_name,
+                    "actions": [{"title": a.title, "group": a.group.name, "owner": a.owner.full_name if names else "",
                                  "due": a.due_date.isoformat(), "state": a.state, "state_label": a.get_state_display()}
                                 for a in rec.actions.all()],
                 } for rec in issue.recommendations.all()],

@@ -124,7 +124,8 @@ def test_the_previous_year_is_closed_with_an_approved_edition_and_seeding_again_
     assert reports.filter(timeliness=QuarterlyReport.Timeliness.LATE).exists()
     assert reports.filter(timeliness=QuarterlyReport.Timeliness.LATE).count() < reports.count() / 4
     assert Disbursement.objects.filter(quarter__fiscal_year__year=2569, project__office__code="SPM12").count() == reports.count()
-    edition = AnnualReport.objects.get(fiscal_year__year=2569, fiscal_year__office__code="SPM12")
+    edition = AnnualReport.objects.get(fiscal_year__year=2569, fiscal_year__office__code="SPM12", audience="pec")
+    assert AnnualReport.objects.filter(fiscal_year=edition.fiscal_year, audience="othr", state="approved").exists()
     assert edition.state == AnnualReport.State.APPROVED and edition.decided_at is not None and edition.sha256
     assert edition.file and edition.pages and edition.snapshot
     # Budget by category: capital projects with disbursements, shown against the capital target.

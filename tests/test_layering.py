@@ -23,6 +23,7 @@ LAYERS = {
     "evaluation": 5,
     "reporting": 6,
     "backups": 7,
+    "publication": 7,
 }
 
 # Modules that may import any app, and why.

@@ -62,6 +62,8 @@ PAGES = [
     ("evaluation-form", "planning", (f"/evaluation/?fy={CLOSED}", r"^/evaluation/form/\d+/$")),
     ("rollup", "central@obec.example.go.th", "/reporting/rollup/"),
     ("rollup-drill", "central@obec.example.go.th", ("/reporting/rollup/", r"^/reporting/\?fy=\d+&office=\d+")),
+    ("publication-settings", "director", "/publication/"),
+    ("public-page", "planning", f"/public/SPM12/?fy={CLOSED}"),
 ]
 
 

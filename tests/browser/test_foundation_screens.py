@@ -24,7 +24,7 @@ def demo_rows(django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.test.utils import override_settings
 
-    ours = {"accounts", "plans", "projects", "inspections", "evaluation", "reporting", "reminders", "emenscr"}
+    ours = {"accounts", "plans", "projects", "inspections", "evaluation", "reporting", "reminders", "emenscr", "publication"}
     models = [m for m in apps.get_models(include_auto_created=True)  # many-to-many tables included
               if m._meta.app_label in ours and not m._meta.proxy]
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():

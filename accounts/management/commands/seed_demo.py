@@ -13,6 +13,7 @@ from plans import demo as plans_demo
 from plans.lib.fiscal import fiscal_year_of
 from projects import demo as projects_demo
 from projects import demo_reports
+from publication import demo as publication_demo
 from reporting import demo as reporting_demo
 
 SECOND_OFFICE_PROJECTS = 9
@@ -76,4 +77,5 @@ class Command(BaseCommand):
         projects_demo.seed_plan_tree(years[(second.code, live - 1)])
         feedback_demo.seed(previous, current)
         reporting_demo.seed_region(result["offices"][0], (live - 1, live), today)  # the central viewers' roll-up
+        publication_demo.seed(main, previous)  # the main office publishes its approved results; the second does not
         return {**result, "year": live}
