@@ -2,17 +2,19 @@
 
 Each user alternates the page under test (logged in through a session made by load_bench.py, or anonymous for
 public pages) and the baseline page (the login page, anonymous), so both are measured under the same load in the
-same run. The run stops after BENCH_MAX_REQUESTS requests or at --run-time, whichever comes first."""
+same run; with BENCH_THINK a user waits about that many seconds between rounds (0: none, every user always has a
+request in flight). The run stops after BENCH_MAX_REQUESTS requests or at --run-time, whichever comes first."""
 
 import itertools
 import os
 
-from locust import HttpUser, constant, events, task
+from locust import HttpUser, between, constant, events, task
 
 PATHS = [p for p in os.environ["BENCH_PATHS"].split("|") if p]
 SESSION = os.environ.get("BENCH_SESSION", "")
 BASELINE = os.environ.get("BENCH_BASELINE", "/accounts/login/")
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "2000"))
+THINK = float(os.environ.get("BENCH_THINK", "0"))  # mean seconds a user waits between two rounds
 _sent = itertools.count(1)
 
 
@@ -35,7 +37,7 @@ def _init(environment, **_kwargs):
 
 
 class Visitor(HttpUser):
-    wait_time = constant(0)
+    wait_time = between(THINK / 2, THINK * 1.5) if THINK else constant(0)
 
     @task
     def page_and_baseline(self):
