@@ -15,7 +15,6 @@ quarter 4's due date, inside a transaction that is rolled back (so it can be run
 import argparse
 import csv
 import os
-import secrets
 import signal
 import subprocess
 import sys

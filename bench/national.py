@@ -92,10 +92,10 @@ def generate_national(offices: int = 245, projects: int = 200, *, prefix: str = 
                                     Recommendation)
     from plans.models import ActionPlan, DisbursementTarget, FiscalYear, Indicator, PlanItem, Quarter
     from plans.services import quarter_schedule
-    from projects.models import (Activity, ActivityProgress, Disbursement, IndicatorResult, Project,
-                                 ProjectIndicator, QuarterlyReport)
     from reporting.models import AnnualReport
 
+    if Office.objects.filter(code__in=[f"{prefix}001", *(sizes or {})]).exists():
+        raise SystemExit(f"offices with prefix {prefix} exist already: use another --prefix or a fresh database")
     started = time.perf_counter()
     rng = random.Random(seed)
     counts = Counts()
