@@ -109,6 +109,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A read replica (PostgreSQL streaming replica) for the roll-up and public pages: config/routers.py sends the
+# reads of views wrapped in reads_from_replica there; writes always go to "default". Tests mirror it on default.
+if os.getenv("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.getenv("DATABASE_REPLICA_URL"), conn_max_age=envint("DB_CONN_MAX_AGE", "0"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -89,3 +89,14 @@ def test_redis_answers_in_ci():
 
     client = redis.Redis.from_url(url, socket_timeout=2)
     assert client.ping() is True
+
+
+def test_docker_compose_lets_web_and_worker_scale():
+    """`docker compose up --scale web=N --scale worker=N` needs no fixed container names and no host port on web
+    (the proxy publishes the one port); migrations run once, not in each web container."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "container_name:" not in text
+    web = text.split("\n  web:\n", 1)[1].split("\n  worker:\n", 1)[0]
+    assert "ports:" not in web and "migrate" not in web.split("depends_on:")[0]
+    assert "\n  migrate:\n" in text and "\n  proxy:\n" in text and (ROOT / "deploy" / "nginx.conf").exists()
+    assert 'profiles: ["replica"]' in text
