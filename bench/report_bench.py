@@ -20,6 +20,59 @@ def peak_mb() -> tuple[float, float]:
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
+def naive_seconds(data: dict) -> float:
+    """The baseline: the same body HTML as one WeasyPrint document, rendered in this process."""
+    from documents.pdf import render
+    from reporting import annual
+
+    parts = annual.body_parts(data, False)
+    head, _sep, _rest = parts[0].html.partition("<body>")
+    bodies = [part.html.partition("<body>")[2].rpartition("</body>")[0] for part in parts]
+    html = head + "<body>" + "".join(bodies) + "</body></html>"
+    started = time.perf_counter()
+    render.render(html)
+    return time.perf_counter() - started
+
+
+def annual_rows(size, fy, data: dict, args) -> None:
+    """The issue-19 table: cold build, rebuild after one form changed, second audience; beside the naive
+    single-document render of the same body, with the ratio (naive / ours)."""
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    from projects.models import QuarterlyReport
+    from reporting import annual, figures
+
+    settings.TIDTAM_PDF_PARTS_DIR = tempfile.mkdtemp(prefix="tidtam-parts-")  # an empty cache: cold
+    naive = naive_seconds(data)
+    print(f"{size} projects · naive single document of the same body: {naive:.1f} s")
+
+    def row(label, built):
+        print(f"{size} projects · {label}: {built.seconds:.1f} s, {built.pages} pages, parts reused "
+              f"{built.reused} / rendered {built.rendered}; naive {naive:.1f} s, ratio {naive / built.seconds:.1f}×")
+
+    row(f"cold ({args.audience})", annual.build(data))
+    code = data["projects"][len(data["projects"]) // 2]["code"]  # a project in the middle
+    report = (QuarterlyReport.objects.filter(project__fiscal_year=fy, project__code=code, state="approved")
+              .order_by("-quarter").first())
+    QuarterlyReport.objects.filter(pk=report.pk).update(
+        problems=report.problems + " และครูผู้รับผิดชอบย้ายระหว่างปี จึงต้องมอบหมายงานใหม่" * 3)
+    started = time.perf_counter()
+    changed = annual.snapshot(fy, args.audience, basis=figures.Basis.APPROVED)
+    snap = time.perf_counter() - started
+    built = annual.build(changed)
+    row(f"rebuild after one form changed (snapshot {snap:.1f} s apart)", built)
+    second = "ktpn" if args.audience != "ktpn" else "obec"
+    row(f"second audience ({second}) after the first",
+        annual.build(annual.snapshot(fy, second, basis=figures.Basis.APPROVED)))
+    self_mb, children_mb = peak_mb()
+    print(f"{size} projects · peak memory {self_mb:.0f} MB (this process), {children_mb:.0f} MB "
+          f"(largest render process)")
+    shutil.rmtree(settings.TIDTAM_PDF_PARTS_DIR, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, action="append")
@@ -64,12 +117,8 @@ def main():
         print(f"{size} projects · dashboard: median {statistics.median(timings) * 1000:.0f} ms, {queries} queries")
         started = time.perf_counter()
         data = annual.snapshot(fy, args.audience, basis=figures.Basis.APPROVED)
-        snap = time.perf_counter() - started
-        built = annual.build(data)
-        self_mb, children_mb = peak_mb()
-        print(f"{size} projects · annual report ({args.audience}): snapshot {snap:.1f} s, build {built.seconds:.1f} s, "
-              f"{built.pages} pages; peak memory {self_mb:.0f} MB (this process), {children_mb:.0f} MB "
-              f"(largest render process)")
+        print(f"{size} projects · snapshot ({args.audience}): {time.perf_counter() - started:.1f} s")
+        annual_rows(size, fy, data, args)
         try:
             from reporting.excel import compile as compilations
         except ImportError:

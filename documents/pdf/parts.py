@@ -12,6 +12,7 @@ sha256 is rendered again. Reading an entry touches it; when the folder grows pas
 """
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -160,10 +161,78 @@ class Store:
         order = list(missing)
         if on_plan:
             on_plan(len(documents) - sum(len(v) for v in missing.values()), len(order))
-        rendered = render.render_all([documents[missing[key][0]] for key in order], progress=progress)
+        rendered = render_batched([documents[missing[key][0]] for key in order], progress=progress)
         for key, part in zip(order, rendered):
             self.put(key, part)
             for index in missing[key]:
                 results[index] = part
         self.evict(keep=frozenset(keys))
         return Found(results, len(documents) - sum(len(v) for v in missing.values()), len(order))
+
+
+BATCH = 16  # parts rendered together in one WeasyPrint document, then cut apart
+MARKER = "tidtam-part-"
+
+
+def _split(html: str) -> tuple[str, str] | None:
+    """(head, body) of a document that can share a batch: its styles all in the head."""
+    head, found, rest = html.partition("<body>")
+    body, closing, _tail = rest.rpartition("</body>")
+    if not found or not closing or "<style" in body or "<link" in body:
+        return None
+    return head, body
+
+
+def render_batched(documents: list[str], *, progress=None) -> list[render.Rendered]:
+    """Render documents as parts, cheaply: WeasyPrint's fixed cost per document (fonts loaded and subset)
+    dwarfs a project's page, so documents with the same head are laid out together, each from a new page,
+    and the pages are cut apart again by the part each begins with. A part's own page count, anchors and
+    pages are what rendering it alone gives, since each starts on a fresh page and page numbers are laid over
+    afterwards. Documents with styles in their body are rendered alone."""
+    groups: dict[str, list[int]] = {}
+    alone = []
+    for index, html in enumerate(documents):
+        split = _split(html)
+        if split is None:
+            alone.append(index)
+        else:
+            groups.setdefault(split[0], []).append(index)
+    jobs: list[tuple[list[int], str]] = [([index], documents[index]) for index in alone]
+    for head, indexes in groups.items():
+        for start in range(0, len(indexes), BATCH):
+            batch = indexes[start:start + BATCH]
+            if len(batch) == 1:
+                jobs.append((batch, documents[batch[0]]))
+                continue
+            bodies = "".join(f'<div id="{MARKER}{n}" style="break-before: page">{_split(documents[i])[1]}</div>'
+                             for n, i in enumerate(batch))
+            jobs.append((batch, f"{head}<body>{bodies}</body></html>"))
+    results: list = [None] * len(documents)
+
+    def told(done, total):
+        if progress:
+            progress(len(documents) * done // total, len(documents))
+
+    for (indexes, _html), rendered in zip(jobs, render.render_all([html for _i, html in jobs], progress=told)):
+        for index, part in zip(indexes, _cut(rendered, len(indexes)) if len(indexes) > 1 else [rendered]):
+            results[index] = part
+    return results
+
+
+def _cut(batch: render.Rendered, count: int) -> list[render.Rendered]:
+    from pypdf import PdfReader, PdfWriter
+
+    starts = [batch.anchors[f"{MARKER}{n}"] for n in range(count)] + [batch.pages]
+    reader = PdfReader(io.BytesIO(batch.pdf))
+    out = []
+    for n in range(count):
+        first, last = starts[n], starts[n + 1]
+        writer = PdfWriter()
+        for index in range(first, last):
+            writer.add_page(reader.pages[index])
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        anchors = {name: page - first for name, page in batch.anchors.items()
+                   if first <= page < last and not name.startswith(MARKER)}
+        out.append(render.Rendered(buffer.getvalue(), last - first, anchors))
+    return out
