@@ -28,10 +28,19 @@ from . import fontfix, render
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=8)
 def _files_digest(paths: tuple[str, ...]) -> str:
-    digest = hashlib.sha256()
+    """The files' contents, hashed; read again only when one's size or modification time changed."""
+    stamps = []
     for path in paths:
+        stat = os.stat(path)
+        stamps.append((path, stat.st_size, stat.st_mtime_ns))
+    return _digest(tuple(stamps))
+
+
+@lru_cache(maxsize=32)
+def _digest(stamps: tuple) -> str:
+    digest = hashlib.sha256()
+    for path, _size, _mtime in stamps:
         digest.update(path.encode())
         digest.update(Path(path).read_bytes())
     return digest.hexdigest()
