@@ -164,3 +164,34 @@ def test_two_concurrent_builds_of_the_same_year_do_not_corrupt_each_others_parts
     after = annual.build(data)
     assert after.rendered == 0 and after.pages == pages_a
     assert pdf_text(after.pdf, tmp_path) == pdf_text(pdf_a, tmp_path)
+
+
+@pytest.mark.django_db
+def test_an_approval_warms_the_years_parts_only_with_a_broker(settings, fy, promo_group, owner, planning, director,
+                                                             django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from projects import workflow
+    from reporting import tasks
+
+    from ..conftest import make_project, submit_q1
+
+    def approve(code):
+        report = submit_q1(make_project(fy, promo_group, code, owners=[owner]), owner)
+        workflow.verify(report.pk, by=planning, expected_version=report.version)
+        report.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.approve(report.pk, by=director, expected_version=report.version)
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: nothing in the background, built on demand
+    approve("P-A")
+    assert not list(settings.TIDTAM_PDF_PARTS_DIR.glob("??/*.json"))
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # with a broker (here: kombu's in-memory one), a warm-up is queued
+    cache.clear()
+    approve("P-B")
+    assert cache.get(f"tidtam:warm-parts:{fy.pk}") == 1
+    assert tasks.warm_annual_parts(fy.pk).startswith("rendered")  # what the worker runs
+    from reporting import figures
+
+    built = annual.build(annual.snapshot(fy, "obec", basis=figures.Basis.APPROVED))
+    assert built.rendered == 1 and built.reused > 2  # the contents only: the body was ready
