@@ -74,7 +74,10 @@ def generate_annual_report(report_id: int) -> str:
                 report.snapshot = annual.snapshot(report.fiscal_year, report.audience, basis=report.basis)
                 AnnualReport.objects.filter(pk=report_id).update(snapshot=report.snapshot)
             progress(5)
-            built = annual.build(report.snapshot, thai_digits=report.thai_digits, progress=progress)
+            built = annual.build(report.snapshot, thai_digits=report.thai_digits, progress=progress,
+                                 on_plan=lambda reused, rendered: AnnualReport.objects.filter(
+                                     pk=report_id, state=State.GENERATING).update(
+                                     parts_reused=reused, parts_rendered=rendered, updated_at=timezone.now()))
     except Exception as error:  # recorded for the page; the edition can be generated again
         log.exception("annual report %s failed", report_id)
         AnnualReport.objects.filter(pk=report_id).update(
@@ -88,6 +91,7 @@ def generate_annual_report(report_id: int) -> str:
         locked.file.save(name, ContentFile(built.pdf), save=False)
         locked.sha256 = hashlib.sha256(built.pdf).hexdigest()
         locked.pages, locked.build_seconds = built.pages, round(built.seconds, 2)
+        locked.parts_reused, locked.parts_rendered = built.reused, built.rendered
         locked.state, locked.progress, locked.generated_at = State.DRAFT, 100, timezone.now()
         locked.save()
     return "built"

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from documents.pdf import parts
 from reporting import annual
 
-from .test_annual import a_project, edition, pdf_text
+from .test_annual import a_project, data_year, edition, pdf_text  # noqa: F401 — data_year is a fixture
 
 
 @pytest.fixture(autouse=True)
@@ -195,3 +195,24 @@ def test_an_approval_warms_the_years_parts_only_with_a_broker(settings, fy, prom
 
     built = annual.build(annual.snapshot(fy, "obec", basis=figures.Basis.APPROVED))
     assert built.rendered == 1 and built.reused > 2  # the contents only: the body was ready
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_edition_page_says_how_many_parts_were_reused_and_made(client, settings, data_year, planning):
+    from django.urls import reverse
+
+    from reporting.models import AnnualReport
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    client.force_login(planning)
+    url = reverse("reporting:annual_generate") + "?fy=2569"
+    client.post(url, {"audience": "obec", "basis": "approved"})
+    first = AnnualReport.objects.get()
+    assert first.parts_reused == 0 and first.parts_rendered > 3
+    second = client.post(url, {"audience": "ktpn", "basis": "approved"}, follow=True).content.decode()
+    report = AnnualReport.objects.exclude(pk=first.pk).get()
+    assert report.parts_reused >= 3 and report.parts_rendered < first.parts_rendered
+    said = f"ใช้ส่วนที่จัดทำไว้แล้ว {report.parts_reused} ส่วน จัดทำใหม่ {report.parts_rendered} ส่วน"
+    assert said in second  # in the message after the build, and on the page
+    assert said in client.get(reverse("reporting:annual_detail", args=[report.pk])).content.decode()
+    assert first.file.read() != b"" and first.sha256  # the first edition's stored PDF stays as it was
