@@ -20,8 +20,14 @@ def peak_mb() -> tuple[float, float]:
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
-def naive_seconds(data: dict) -> float:
-    """The baseline: the same body HTML as one WeasyPrint document, rendered in this process."""
+def cpu_seconds() -> float:
+    """User + system time of this process and its finished children: less noisy than the clock on a shared
+    machine (a build's render processes are finished when it returns)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def naive_render(data: dict, queue) -> None:
     from documents.pdf import render
     from reporting import annual
 
@@ -29,9 +35,23 @@ def naive_seconds(data: dict) -> float:
     head, _sep, _rest = parts[0].html.partition("<body>")
     bodies = [part.html.partition("<body>")[2].rpartition("</body>")[0] for part in parts]
     html = head + "<body>" + "".join(bodies) + "</body></html>"
-    started = time.perf_counter()
-    render.render(html)
-    return time.perf_counter() - started
+    started, cpu = time.perf_counter(), cpu_seconds()
+    pages = render.render(html).pages
+    queue.put((time.perf_counter() - started, cpu_seconds() - cpu, pages, peak_mb()[0]))
+
+
+def naive_seconds(data: dict) -> tuple[float, float, int, float]:
+    """The baseline: the same body HTML as one WeasyPrint document, in a process of its own (so that its
+    memory is not counted as ours): (seconds, CPU seconds, pages, peak MB)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=naive_render, args=(data, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
 
 
 def annual_rows(size, fy, data: dict, args) -> None:
@@ -46,14 +66,14 @@ def annual_rows(size, fy, data: dict, args) -> None:
     from reporting import annual, figures
 
     settings.TIDTAM_PDF_PARTS_DIR = tempfile.mkdtemp(prefix="tidtam-parts-")  # an empty cache: cold
-    naive = naive_seconds(data)
-    print(f"{size} projects · naive single document of the same body: {naive:.1f} s")
+    rows = []
 
-    def row(label, built):
-        print(f"{size} projects · {label}: {built.seconds:.1f} s, {built.pages} pages, parts reused "
-              f"{built.reused} / rendered {built.rendered}; naive {naive:.1f} s, ratio {naive / built.seconds:.1f}×")
+    def timed(label, make):
+        started, cpu = time.perf_counter(), cpu_seconds()
+        built = make()
+        rows.append((label, time.perf_counter() - started, cpu_seconds() - cpu, built))
 
-    row(f"cold ({args.audience})", annual.build(data))
+    timed(f"cold ({args.audience})", lambda: annual.build(data))
     code = data["projects"][len(data["projects"]) // 2]["code"]  # a project in the middle
     report = (QuarterlyReport.objects.filter(project__fiscal_year=fy, project__code=code, state="approved")
               .order_by("-quarter").first())
@@ -62,12 +82,18 @@ def annual_rows(size, fy, data: dict, args) -> None:
     started = time.perf_counter()
     changed = annual.snapshot(fy, args.audience, basis=figures.Basis.APPROVED)
     snap = time.perf_counter() - started
-    built = annual.build(changed)
-    row(f"rebuild after one form changed (snapshot {snap:.1f} s apart)", built)
+    timed(f"rebuild after one form changed (new snapshot {snap:.1f} s, not counted)", lambda: annual.build(changed))
     second = "ktpn" if args.audience != "ktpn" else "obec"
-    row(f"second audience ({second}) after the first",
-        annual.build(annual.snapshot(fy, second, basis=figures.Basis.APPROVED)))
+    second_data = annual.snapshot(fy, second, basis=figures.Basis.APPROVED)
+    timed(f"second audience ({second}) after the first", lambda: annual.build(second_data))
     self_mb, children_mb = peak_mb()
+    naive, naive_cpu, naive_pages, naive_mb = naive_seconds(changed)
+    print(f"{size} projects · naive single document of the same body: {naive:.1f} s ({naive_cpu:.1f} s CPU), "
+          f"{naive_pages} pages, {naive_mb:.0f} MB")
+    for label, seconds, cpu, built in rows:
+        print(f"{size} projects · {label}: {seconds:.1f} s ({cpu:.1f} s CPU), {built.pages} pages, parts reused "
+              f"{built.reused} / rendered {built.rendered}; naive {naive:.1f} s, ratio {naive / seconds:.1f}× "
+              f"(CPU {naive_cpu / cpu:.1f}×)")
     print(f"{size} projects · peak memory {self_mb:.0f} MB (this process), {children_mb:.0f} MB "
           f"(largest render process)")
     shutil.rmtree(settings.TIDTAM_PDF_PARTS_DIR, ignore_errors=True)
