@@ -2,9 +2,10 @@
 
 ``snapshot()`` freezes the year's figures into plain JSON (what an approved edition keeps for
 ever); ``build()`` turns a snapshot into the PDF: front matter (cover, foreword, contents) and
-body sections, each section a small HTML document rendered on its own — in parallel — then
-merged, numbered and given bookmarks. Long parts are cut into bounded documents (projects come
-in chunks) because WeasyPrint slows down faster than the page count grows.
+body parts — each section, and each project's block on pages of its own — each a small HTML
+document rendered once and kept by content (documents.pdf.parts), so that a build renders only
+the parts whose HTML it has not seen (in parallel), then merges, numbers and bookmarks them from
+the parts' page counts and anchor pages.
 """
 
 import re

@@ -3,8 +3,8 @@ its final HTML and of the renderer's version (the font files, the templates the 
 version, our font fix), with its page count and the page of each anchor.
 
 A long report is a list of such parts (a section, a project's block): a build renders only those it has
-not seen, then merges. Entries live on the disk under ``TIDTAM_PDF_PARTS_DIR`` (a folder of the private
-``reports`` storage), two files each: ``<key>.pdf`` and ``<key>.json`` (pages, anchors, the PDF's sha256).
+not seen, then merges. Entries live on the disk under ``TIDTAM_PDF_PARTS_DIR`` (private, beside the
+``reports`` storage but not in it: a cache is not backed up), two files each: ``<key>.pdf`` and ``<key>.json`` (pages, anchors, the PDF's sha256).
 Both are written under a temporary name and renamed, the JSON last, so a reader never sees half an entry and
 two builds writing the same part leave one whole copy. A part whose PDF is missing or does not match its
 sha256 is rendered again. Reading an entry touches it; when the folder grows past
