@@ -20,6 +20,85 @@ def peak_mb() -> tuple[float, float]:
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
+def cpu_seconds() -> float:
+    """User + system time of this process and its finished children: less noisy than the clock on a shared
+    machine (a build's render processes are finished when it returns)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def naive_render(data: dict, queue) -> None:
+    from documents.pdf import render
+    from reporting import annual
+
+    parts = annual.body_parts(data, False)
+    head, _sep, _rest = parts[0].html.partition("<body>")
+    bodies = [part.html.partition("<body>")[2].rpartition("</body>")[0] for part in parts]
+    html = head + "<body>" + "".join(bodies) + "</body></html>"
+    started, cpu = time.perf_counter(), cpu_seconds()
+    pages = render.render(html).pages
+    queue.put((time.perf_counter() - started, cpu_seconds() - cpu, pages, peak_mb()[0]))
+
+
+def naive_seconds(data: dict) -> tuple[float, float, int, float]:
+    """The baseline: the same body HTML as one WeasyPrint document, in a process of its own (so that its
+    memory is not counted as ours): (seconds, CPU seconds, pages, peak MB)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=naive_render, args=(data, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
+def annual_rows(size, fy, data: dict, args) -> None:
+    """The issue-19 table: cold build, rebuild after one form changed, second audience; beside the naive
+    single-document render of the same body, with the ratio (naive / ours)."""
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    from projects.models import QuarterlyReport
+    from reporting import annual, figures
+
+    settings.TIDTAM_PDF_PARTS_DIR = tempfile.mkdtemp(prefix="tidtam-parts-")  # an empty cache: cold
+    rows = []
+
+    def timed(label, make):
+        started, cpu = time.perf_counter(), cpu_seconds()
+        built = make()
+        rows.append((label, time.perf_counter() - started, cpu_seconds() - cpu, built))
+
+    timed(f"cold ({args.audience})", lambda: annual.build(data))
+    code = data["projects"][len(data["projects"]) // 2]["code"]  # a project in the middle
+    report = (QuarterlyReport.objects.filter(project__fiscal_year=fy, project__code=code, state="approved")
+              .order_by("-quarter").first())
+    QuarterlyReport.objects.filter(pk=report.pk).update(
+        problems=report.problems + " และครูผู้รับผิดชอบย้ายระหว่างปี จึงต้องมอบหมายงานใหม่" * 3)
+    started = time.perf_counter()
+    changed = annual.snapshot(fy, args.audience, basis=figures.Basis.APPROVED)
+    snap = time.perf_counter() - started
+    timed(f"rebuild after one form changed (new snapshot {snap:.1f} s, not counted)", lambda: annual.build(changed))
+    second = "ktpn" if args.audience != "ktpn" else "obec"
+    second_data = annual.snapshot(fy, second, basis=figures.Basis.APPROVED)
+    timed(f"second audience ({second}) after the first", lambda: annual.build(second_data))
+    self_mb, children_mb = peak_mb()
+    naive, naive_cpu, naive_pages, naive_mb = naive_seconds(changed)
+    print(f"{size} projects · naive single document of the same body: {naive:.1f} s ({naive_cpu:.1f} s CPU), "
+          f"{naive_pages} pages, {naive_mb:.0f} MB")
+    for label, seconds, cpu, built in rows:
+        print(f"{size} projects · {label}: {seconds:.1f} s ({cpu:.1f} s CPU), {built.pages} pages, parts reused "
+              f"{built.reused} / rendered {built.rendered}; naive {naive:.1f} s, ratio {naive / seconds:.1f}× "
+              f"(CPU {naive_cpu / cpu:.1f}×)")
+    print(f"{size} projects · peak memory {self_mb:.0f} MB (this process), {children_mb:.0f} MB "
+          f"(largest render process)")
+    shutil.rmtree(settings.TIDTAM_PDF_PARTS_DIR, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, action="append")
@@ -64,12 +143,8 @@ def main():
         print(f"{size} projects · dashboard: median {statistics.median(timings) * 1000:.0f} ms, {queries} queries")
         started = time.perf_counter()
         data = annual.snapshot(fy, args.audience, basis=figures.Basis.APPROVED)
-        snap = time.perf_counter() - started
-        built = annual.build(data)
-        self_mb, children_mb = peak_mb()
-        print(f"{size} projects · annual report ({args.audience}): snapshot {snap:.1f} s, build {built.seconds:.1f} s, "
-              f"{built.pages} pages; peak memory {self_mb:.0f} MB (this process), {children_mb:.0f} MB "
-              f"(largest render process)")
+        print(f"{size} projects · snapshot ({args.audience}): {time.perf_counter() - started:.1f} s")
+        annual_rows(size, fy, data, args)
         try:
             from reporting.excel import compile as compilations
         except ImportError:

@@ -302,6 +302,11 @@ TIDTAM_BACKUP_KEEP = os.getenv("TIDTAM_BACKUP_KEEP", "7,4,12")
 
 # Processes that render report sections in parallel (default: the number of cores, at most 4).
 TIDTAM_PDF_WORKERS = envint("TIDTAM_PDF_WORKERS", "0") or None
+# Rendered report parts (a section, a project's block), kept by content and reused by every later build of any
+# edition; the least recently used go past this size. Private (beside the reports storage, outside the web root)
+# but not inside a storage: a cache, so backups do not carry it and a restore does not find it in the way.
+TIDTAM_PDF_PARTS_DIR = Path(os.getenv("TIDTAM_PDF_PARTS_DIR", MEDIA_ROOT / "report-parts"))
+TIDTAM_PDF_PARTS_MAX_MB = envint("TIDTAM_PDF_PARTS_MAX_MB", "500")
 # An annual report build beats every few seconds while it runs; one silent for this long died with
 # its worker, and "generate again" takes it over at once.
 TIDTAM_REPORT_HEARTBEAT_SECONDS = envint("TIDTAM_REPORT_HEARTBEAT_SECONDS", "5")

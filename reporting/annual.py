@@ -2,13 +2,15 @@
 
 ``snapshot()`` freezes the year's figures into plain JSON (what an approved edition keeps for
 ever); ``build()`` turns a snapshot into the PDF: front matter (cover, foreword, contents) and
-body sections, each section a small HTML document rendered on its own — in parallel — then
-merged, numbered and given bookmarks. Long parts are cut into bounded documents (projects come
-in chunks) because WeasyPrint slows down faster than the page count grows.
+body parts — each section, and each project's block on pages of its own — each a small HTML
+document rendered once and kept by content (documents.pdf.parts), so that a build renders only
+the parts whose HTML it has not seen (in parallel), then merges, numbers and bookmarks them from
+the parts' page counts and anchor pages.
 """
 
 import re
 import time
+from pathlib import Path
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
+from documents.pdf import parts as parts_store
 from documents.pdf import render
 from documents.text import keep_terms_together, thai_digits_html
 from plans.models import PlanItem
@@ -24,7 +27,6 @@ from plans.models import PlanItem
 from . import charts, figures
 from .models import Audience
 
-PROJECTS_PER_DOCUMENT = 12
 
 AUDIENCES = {
     Audience.PEC: {
@@ -258,10 +260,9 @@ def body_parts(data: dict, thai_digits: bool) -> list[Part]:
     for key in sections:
         number += 1
         title = f"ส่วนที่ {number} {TITLES[key]}"
-        if key == "projects":
-            chunks = [data["projects"][i:i + PROJECTS_PER_DOCUMENT]
-                      for i in range(0, len(data["projects"]), PROJECTS_PER_DOCUMENT)] or [[]]
-            for index, chunk in enumerate(chunks):
+        if key == "projects":  # a part per project: a change to one re-renders that one only
+            for index, project in enumerate(data["projects"] or [None]):
+                chunk = [project] if project else []
                 html = _document("projects", {**context, "title": title, "first": index == 0, "chunk": chunk})
                 parts.append(Part(key, title if index == 0 else "", html,
                                   [(f"p-{p['code']}", f"{p['code']} {p['name']}") for p in chunk]))
@@ -292,18 +293,48 @@ class Built:
     front_pages: int
     seconds: float
     toc: list  # (title, page number, level)
+    reused: int = 0  # parts found already rendered
+    rendered: int = 0  # parts rendered by this build
 
 
-def build(data: dict, *, thai_digits: bool = False, progress=None) -> Built:
-    """The edition's PDF from its snapshot. ``progress(percent)`` is told how far it got."""
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reporting" / "annual"
+
+
+def renderer_version() -> str:
+    """The version every kept part of an edition is keyed with: fonts, WeasyPrint, these templates."""
+    return parts_store.renderer_version(tuple(sorted(str(path) for path in TEMPLATE_DIR.glob("*.html"))))
+
+
+def render_body(data: dict, *, thai_digits: bool = False, store=None, on_plan=None, progress=None):
+    """The body's parts, each rendered unless kept already: (parts, Found)."""
+    store = store or parts_store.Store()
+    body = body_parts(data, thai_digits)
+    found = store.render_all([part.html for part in body], version=renderer_version(), on_plan=on_plan,
+                             progress=progress)
+    return body, found
+
+
+def build(data: dict, *, thai_digits: bool = False, progress=None, on_plan=None) -> Built:
+    """The edition's PDF from its snapshot: the parts not kept yet are rendered, then everything is merged,
+    numbered and given bookmarks from the parts' page counts and anchor pages. ``progress(percent)`` is told
+    how far it got, ``on_plan(reused, to_render)`` how many parts are reused and how many rendered."""
     started = time.monotonic()
     tell = progress or (lambda percent: None)
-    parts = body_parts(data, thai_digits)
-    tell(10)
-    rendered = render.render_all([part.html for part in parts],
-                                 progress=lambda done, total: tell(10 + int(70 * done / total)))
+    store = parts_store.Store()
+    version = renderer_version()
+    reused = rendered = 0
+
+    def plan(kept, missing):
+        nonlocal reused, rendered
+        reused, rendered = reused + kept, rendered + missing
+        if on_plan:
+            on_plan(reused, rendered)
+
+    parts, found = render_body(data, thai_digits=thai_digits, store=store, on_plan=plan,
+                               progress=lambda done, total: tell(10 + int(70 * done / total)))
+    tell(80)
     toc, page = [], 0
-    for part, result in zip(parts, rendered):
+    for part, result in zip(parts, found.parts):
         if part.title:
             toc.append((part.title, page + 1, 0))
         for anchor, title in part.anchors:
@@ -312,19 +343,17 @@ def build(data: dict, *, thai_digits: bool = False, progress=None) -> Built:
         page += result.pages
     body_pages = page
     context = _context(data, thai_digits)
-    front_html = _document("front", {**context, "toc": toc})
-    front = render.render(front_html)
-    tell(85)
+    front = store.render_all([_document("front", {**context, "toc": toc})], version=version, on_plan=plan).parts[0]
     style = "thai" if thai_digits else "decimal"
-    body = render.merge([result.pdf for result in rendered])
-    body = render.stamp(body, render.page_numbers(body_pages, first=1, style=style))
-    front_pdf = render.stamp(front.pdf, render.page_numbers(front.pages, first=1, style="thai-letters",
-                                                             unnumbered={0}))
-    tell(95)
+    numbers = store.render_all([
+        render.page_numbers_html(front.pages, first=1, style="thai-letters", unnumbered={0}),
+        render.page_numbers_html(body_pages, first=1, style=style)], version=version).parts
+    tell(90)
     outline = [("ปก", 0, 0)] + [(title, front.pages + number - 1, level) for title, number, level in toc]
-    pdf = render.merge([front_pdf, body], outline=outline, metadata={
+    pdf = render.assemble([front.pdf] + [result.pdf for result in found.parts],
+                          overlays=[(numbers[0].pdf, 0), (numbers[1].pdf, front.pages)], outline=outline, metadata={
         "/Title": f"รายงานผลการดำเนินงานประจำปีงบประมาณ พ.ศ. {data['fiscal_year']} — {data['office']['name']}",
         "/Author": data["office"]["name"], "/Subject": AUDIENCES[data["audience"]]["name"],
         "/Creator": "Tidtam"})
     tell(100)
-    return Built(pdf, front.pages + body_pages, front.pages, time.monotonic() - started, toc)
+    return Built(pdf, front.pages + body_pages, front.pages, time.monotonic() - started, toc, reused, rendered)

@@ -149,7 +149,9 @@ def annual_generate(request):
         messages.success(request, ngettext("The draft is ready: %(pages)s page, built in %(seconds)s s.",
                                            "The draft is ready: %(pages)s pages, built in %(seconds)s s.",
                                            report.pages or 0)
-                         % {"pages": report.pages, "seconds": floatformat(report.build_seconds or 0, 1)})
+                         % {"pages": report.pages, "seconds": floatformat(report.build_seconds or 0, 1)}
+                         + " " + _("Parts already made, reused: %(reused)s; made now: %(rendered)s")
+                         % {"reused": report.parts_reused or 0, "rendered": report.parts_rendered or 0})
     elif report.state == State.FAILED:
         messages.error(request, _("Generation failed."))
     else:

@@ -18,3 +18,9 @@ class ReportingConfig(AppConfig):
         from .reminders import EDITIONS_SOURCE
 
         register_source(EDITIONS_SOURCE)
+
+        from reviews import engine
+
+        from .tasks import warm_after_move
+
+        engine.on_move(warm_after_move)  # approvals warm the annual report's parts (issue 19)

@@ -61,6 +61,10 @@ class AnnualReport(models.Model):
     snapshot = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     build_seconds = models.FloatField(null=True, blank=True)
+    # Of the edition's parts (sections, project blocks, contents), how many a build found already rendered and
+    # how many it rendered itself (documents.pdf.parts): known as soon as the build starts rendering.
+    parts_reused = models.PositiveIntegerField(null=True, blank=True)
+    parts_rendered = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -74,7 +74,10 @@ def generate_annual_report(report_id: int) -> str:
                 report.snapshot = annual.snapshot(report.fiscal_year, report.audience, basis=report.basis)
                 AnnualReport.objects.filter(pk=report_id).update(snapshot=report.snapshot)
             progress(5)
-            built = annual.build(report.snapshot, thai_digits=report.thai_digits, progress=progress)
+            built = annual.build(report.snapshot, thai_digits=report.thai_digits, progress=progress,
+                                 on_plan=lambda reused, rendered: AnnualReport.objects.filter(
+                                     pk=report_id, state=State.GENERATING).update(
+                                     parts_reused=reused, parts_rendered=rendered, updated_at=timezone.now()))
     except Exception as error:  # recorded for the page; the edition can be generated again
         log.exception("annual report %s failed", report_id)
         AnnualReport.objects.filter(pk=report_id).update(
@@ -88,6 +91,63 @@ def generate_annual_report(report_id: int) -> str:
         locked.file.save(name, ContentFile(built.pdf), save=False)
         locked.sha256 = hashlib.sha256(built.pdf).hexdigest()
         locked.pages, locked.build_seconds = built.pages, round(built.seconds, 2)
+        locked.parts_reused, locked.parts_rendered = built.reused, built.rendered
         locked.state, locked.progress, locked.generated_at = State.DRAFT, 100, timezone.now()
         locked.save()
     return "built"
+
+
+def _approved_year(model, pk: int):
+    """The fiscal year whose report parts an approved record changes, or None (not one of those records)."""
+    from evaluation.models import Summary
+    from inspections.models import InspectionIssue
+    from projects.models import QuarterlyReport
+
+    if model is QuarterlyReport:
+        return QuarterlyReport.objects.filter(pk=pk).values_list("project__fiscal_year", flat=True).first()
+    if model is Summary:
+        return Summary.objects.filter(pk=pk).values_list("fiscal_year", flat=True).first()
+    if model is InspectionIssue:
+        return InspectionIssue.objects.filter(pk=pk).values_list("round__fiscal_year", flat=True).first()
+    return None
+
+
+WARM_AFTER_SECONDS = 20  # approvals come in runs: one warm-up after the run
+
+
+def warm_after_move(model, pk: int, action: str, state: str) -> None:
+    """A review-engine listener: when a quarterly form, an evaluation summary or an inspection report is
+    approved, render its year's report parts in the background (with a broker). Without one (eager tasks,
+    the embedded default) nothing is done here: the next build renders what it needs."""
+    if state != "approved" or settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    fiscal_year_id = _approved_year(model, pk)
+    if fiscal_year_id is None:
+        return
+    from django.core.cache import cache
+
+    if not cache.add(f"tidtam:warm-parts:{fiscal_year_id}", 1, WARM_AFTER_SECONDS):
+        return  # one is queued already and will see this approval too
+    try:
+        warm_annual_parts.apply_async((fiscal_year_id,), countdown=WARM_AFTER_SECONDS, retry=False)
+    except Exception as error:  # broker down: the build will render on demand
+        log.warning("could not queue the warm-up of report parts: %s", error)
+
+
+@shared_task(acks_late=True)
+def warm_annual_parts(fiscal_year_id: int) -> str:
+    """Render the year's report parts not kept yet, for every audience (approved basis, Arabic digits: what
+    editions are built from), so the build finds them ready. Project parts are shared by the audiences."""
+    from plans.models import FiscalYear
+
+    from . import annual
+    from .models import Audience
+
+    fiscal_year = FiscalYear.objects.select_related("office").filter(pk=fiscal_year_id).first()
+    if fiscal_year is None:
+        return "gone"
+    rendered = 0
+    for audience in Audience.values:
+        data = annual.snapshot(fiscal_year, audience)
+        rendered += annual.render_body(data)[1].rendered
+    return f"rendered {rendered}"

@@ -11,6 +11,7 @@ else locks, checks or records: a new kind of record is a model subclass, a moves
 ``register`` call.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -78,6 +79,23 @@ class Kind:
 
 
 KINDS: dict[type, Kind] = {}
+# Called after a move commits, as ``listener(model, pk, action, state)``: how higher layers (reporting warms
+# its report parts when a record is approved) learn about moves without this layer importing them.
+MOVE_LISTENERS: list[Callable] = []
+
+
+def on_move(listener: Callable) -> Callable:
+    if listener not in MOVE_LISTENERS:
+        MOVE_LISTENERS.append(listener)
+    return listener
+
+
+def _tell_listeners(model, pk: int, action: str, state: str) -> None:
+    for listener in MOVE_LISTENERS:
+        try:
+            listener(model, pk, action, state)
+        except Exception:  # a listener's failure never undoes or fails the move
+            logging.getLogger(__name__).exception("move listener %r failed", listener)
 
 
 def register(kind: Kind) -> Kind:
@@ -126,6 +144,8 @@ def move(model, pk: int, name: str, *, by, expected_version, reason: str = "", n
         note_change(item, attr, value, changes)
     item.state = move_.target
     fields = ["state", *(values or {}), *move_.stamp(item, by=by, now=now, reason=reason)]
+    if MOVE_LISTENERS:
+        transaction.on_commit(lambda: _tell_listeners(model, pk, move_.action, move_.target))
     return record(item, events=kind.events(item), by=by, action=move_.action, from_state=from_state,
                   reason=reason, changes=changes, fields=list(dict.fromkeys(fields)))
 

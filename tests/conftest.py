@@ -88,6 +88,7 @@ def _evidence_storage(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, **{name: {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": tmp_path / name, "base_url": "/no-public-url/"}} for name in ("evidence", "reports")}}
+    settings.TIDTAM_PDF_PARTS_DIR = tmp_path / "report-parts"
 
 
 @pytest.fixture

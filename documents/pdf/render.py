@@ -133,9 +133,14 @@ def page_numbers(count: int, *, first: int = 1, style: str = "decimal", unnumber
     fontfix.install()
     from weasyprint import HTML
 
-    pages = "".join('<div class="blank"></div>' if index in unnumbered else "<div></div>" for index in range(count))
-    html = NUMBERS_PAGE.format(faces=font_faces(), style=style, start=first, pages=pages, margins=PAGE_MARGINS)
+    html = page_numbers_html(count, first=first, style=style, unnumbered=unnumbered)
     return HTML(string=html, url_fetcher=local_fetcher()).write_pdf()
+
+
+def page_numbers_html(count: int, *, first: int = 1, style: str = "decimal", unnumbered=frozenset()) -> str:
+    """The document ``page_numbers`` renders (to render it as a kept part: see parts)."""
+    pages = "".join('<div class="blank"></div>' if index in unnumbered else "<div></div>" for index in range(count))
+    return NUMBERS_PAGE.format(faces=font_faces(), style=style, start=first, pages=pages, margins=PAGE_MARGINS)
 
 
 def stamp(pdf: bytes, numbers: bytes) -> bytes:
@@ -158,6 +163,29 @@ def merge(parts: list[bytes], outline: list[tuple[str, int, int]] = (), metadata
     writer = PdfWriter()
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)))
+    parents = {}
+    for title, page, level in outline:
+        parents[level] = writer.add_outline_item(title, page, parent=parents.get(level - 1))
+    if metadata:
+        writer.add_metadata(metadata)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def assemble(parts: list[bytes], *, overlays: list[tuple[bytes, int]] = (), outline: list[tuple[str, int, int]] = (),
+             metadata: dict | None = None) -> bytes:
+    """Concatenate PDFs, lay each overlay's pages over the pages from its start index (page numbers), add the
+    bookmarks (title, page index, level) and the metadata: one writer, written once."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    for overlay, start in overlays:
+        for offset, number in enumerate(PdfReader(io.BytesIO(overlay)).pages):
+            if start + offset < len(writer.pages):
+                writer.pages[start + offset].merge_page(number, over=True)
     parents = {}
     for title, page, level in outline:
         parents[level] = writer.add_outline_item(title, page, parent=parents.get(level - 1))

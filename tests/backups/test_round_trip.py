@@ -64,9 +64,11 @@ def same(value):
 
 
 def file_hashes(deployment: Path) -> dict:
+    """Every file of the deployment's media but the kept report parts (a cache, rebuilt on demand: not backed up)."""
     media = deployment / "media"
     return {path.relative_to(media).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(media.rglob("*")) if path.is_file()}
+            for path in sorted(media.rglob("*")) if path.is_file()
+            and not path.relative_to(media).as_posix().startswith("report-parts/")}
 
 
 def office_counts(deployment: Path, code: str) -> dict:
