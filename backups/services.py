@@ -343,7 +343,8 @@ def _load_whole_migrating(data: Path, manifest: dict) -> tuple[Counter, int]:
     forward after loading)."""
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     archived = states.nodes(manifest.get("migrations", {}))
-    _migrate(states.targets(loader, archived))
+    if _migrate(states.targets(loader, archived)):
+        emit_post_migrate_signal(0, False, connection.alias)  # content types and permissions: rows name them
     counts = _load_whole(data, states.registry(loader, archived))
     expected = {key: value for key, value in manifest["counts"].items() if value}
     if dict(counts) != expected:
