@@ -16,6 +16,8 @@ class BackupRun(models.Model):
     size = models.PositiveBigIntegerField(_("size"), default=0)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
     error = models.TextField(_("error"), blank=True)
+    started_by = models.CharField(_("started by"), max_length=200, blank=True)
+    verified_at = models.DateTimeField(_("last verified"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -24,3 +26,16 @@ class BackupRun(models.Model):
 
     def __str__(self):
         return self.file
+
+    @property
+    def name(self) -> str:
+        return self.file.replace("\\", "/").rsplit("/", 1)[-1]
+
+    @property
+    def size_mb(self) -> float:
+        return self.size / (1024 * 1024)
+
+    @property
+    def error_line(self) -> str:
+        """The error's first line in the language it was written first (Thai, then English)."""
+        return self.error.splitlines()[0] if self.error else ""

@@ -27,5 +27,6 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("emenscr/", include("emenscr.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("backups/", include("backups.urls")),
     path("admin/", admin.site.urls),
 ]
