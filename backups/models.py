@@ -1,14 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BackupRun(models.Model):
     """One nightly (or hand-started) backup: when, which file, how big, whether it verified."""
 
     class State(models.TextChoices):
-        RUNNING = "running", _("Running")
+        RUNNING = "running", pgettext_lazy("backup state", "Running")
         OK = "ok", _("Verified")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("backup state", "Failed")
 
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -251,7 +251,7 @@ def test_an_archive_from_older_code_is_restored_and_migrated_forward(demo):
     fresh = (demo / "fresh-from-older").make()
     manage(fresh, "migrate", "-v", "0")  # the operator migrated the new database first: it goes back, then on
     done = manage(fresh, "restore", str(demo / "older.tar"))
-    assert "migrated forward" in done.stdout or "1 migrations" in done.stdout
+    assert "ต่อไปอีก 1 ขั้น" in done.stdout or "1 migrations were run forward" in done.stdout
     assert tables(fresh) == tables(older)
     assert file_hashes(fresh) == file_hashes(demo / "source")
     assert ("reporting", "0003_edition_others_and_issuance") in fresh.query("SELECT app, name FROM django_migrations")
