@@ -259,7 +259,19 @@ def test_an_archive_from_older_code_is_restored_and_migrated_forward(demo):
     # Into a database nobody migrated yet: brought up to the archive's state, loaded, migrated forward.
     bare = (demo / "bare").make()
     manage(bare, "restore", str(demo / "older.tar"))
-    assert tables(bare) == tables(older)
+    # Content types and permissions are made by migrate (they are not in an archive): compared by what they
+    # name, not by id (PostgreSQL may number them in another order); every other table row for row.
+    assert without_made_by_migrate(tables(bare)) == without_made_by_migrate(tables(older))
+    assert permissions(bare) == permissions(older)
+
+
+def without_made_by_migrate(found: dict) -> dict:
+    return {name: rows for name, rows in found.items() if name not in ("auth_permission", "django_content_type")}
+
+
+def permissions(deployment: Deployment) -> list:
+    return sorted(deployment.query("SELECT ct.app_label, ct.model, p.codename FROM auth_permission p "
+                                   "JOIN django_content_type ct ON ct.id = p.content_type_id"))
 
 
 class tarfile_manifest:

@@ -139,7 +139,6 @@ def test_backups_page_of_the_deployments_administrator(browser, live_server, scr
     from backups.nightly import run_nightly
 
     settings.TIDTAM_BACKUP_DIR = tmp_path / "backups"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     User.objects.create_superuser("root@example.go.th", DEMO_PASSWORD, full_name="ผู้ดูแลระบบกลาง")
     run_nightly(now=timezone.now() - timedelta(days=1))
     run_nightly(now=timezone.now() - timedelta(hours=2), by="ผู้ดูแลระบบกลาง")
@@ -159,10 +158,6 @@ def test_backups_page_of_the_deployments_administrator(browser, live_server, scr
     width = page.evaluate("document.documentElement.scrollWidth")
     wide = page.evaluate(WIDEST) if width > 375 else []
     screenshot(page, "a11y-backups-375")
-    page.click("button:has-text('สำรองข้อมูลเดี๋ยวนี้')")  # eager here: the run is done when the page comes back
-    page.wait_for_load_state("networkidle")
-    assert page.locator("#backup-runs tbody tr").count() == 4
-    screenshot(page, "a11y-backups-started-375")
     context.close()
     assert violations == [], "\n".join(violations)
     assert width <= 375, f"the backups page scrolls sideways at 375 px: {width} px wide; widest: {wide}"
