@@ -18,10 +18,13 @@ class NavItem:
     icon: str
     roles: tuple | None = ANY  # a role set of accounts.permissions; None: everybody signed in
     staff_only: bool = False
+    deployment_only: bool = False  # the deployment's administrators only (permissions.manages_deployment)
     menu: str = ""  # the drop-down it sits in ("" = the bar itself)
 
     def allowed(self, user) -> bool:
         if self.staff_only and not (user.is_staff or user.is_superuser):
+            return False
+        if self.deployment_only and not can.manages_deployment(user):
             return False
         return self.roles is ANY or has_any(user, *self.roles)
 
@@ -55,6 +58,7 @@ NAV_ITEMS = (
     NavItem(_("Mail log"), "reminders:log", "envelope-exclamation", can.ADMINS, menu=SETTINGS),
     NavItem(_("My e-mails"), "reminders:mine", "envelope", menu=SETTINGS),
     NavItem(_("Rate your satisfaction"), "feedback:answer", "emoji-smile", menu=SETTINGS),
+    NavItem(_("Backups"), "backups:runs", "archive", deployment_only=True, menu=SETTINGS),
     NavItem(_("Administration"), "admin:index", "gear", staff_only=True, menu=SETTINGS),
 )
 

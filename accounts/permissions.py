@@ -112,3 +112,9 @@ def uses_admin_site(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or (user.is_staff and user.has_role(*MANAGERS))
+
+
+def manages_deployment(user) -> bool:
+    """The deployment's administrators: superusers. They alone see what holds every office's data at once
+    (the backups page); an office's administrator (Role.ADMIN) manages only their own office."""
+    return user.is_authenticated and user.is_active and user.is_superuser

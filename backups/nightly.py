@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, Role, User
 from reminders import outbox
@@ -75,14 +76,15 @@ def notify_failure(run: BackupRun) -> int:
     return sent
 
 
-def run_nightly(now=None) -> BackupRun:
+def run_nightly(now=None, by: str = "celery beat") -> BackupRun:
+    """One backup into TIDTAM_BACKUP_DIR, verified; nightly from beat, or started on the backups page."""
     now = now or timezone.now()
     folder = Path(settings.TIDTAM_BACKUP_DIR)
     path = folder / f"tidtam-{timezone.localtime(now):%Y%m%d-%H%M%S}.tar"
-    run = BackupRun.objects.create(file=str(path))
+    run = BackupRun.objects.create(file=str(path), started_by=by)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        backup(path, by="celery beat")  # removes its own partial archive on failure
+        backup(path, by=by)  # removes its own partial archive on failure
     except (ArchiveError, OSError) as error:
         run.state, run.error = BackupRun.State.FAILED, _message(error)
     else:
@@ -92,7 +94,7 @@ def run_nightly(now=None) -> BackupRun:
             run.state, run.error = BackupRun.State.FAILED, _message(error)
             path.unlink(missing_ok=True)  # an archive that does not verify is no backup
         else:
-            run.state, run.size = BackupRun.State.OK, path.stat().st_size
+            run.state, run.size, run.verified_at = BackupRun.State.OK, path.stat().st_size, timezone.now()
     run.finished_at = timezone.now()
     run.save()
     if run.state == BackupRun.State.FAILED:
@@ -104,3 +106,30 @@ def run_nightly(now=None) -> BackupRun:
 
 def _message(error) -> str:
     return error.both() if isinstance(error, ArchiveError) else str(error)
+
+
+def archive_path(run: BackupRun) -> Path | None:
+    """The run's archive if it is still there, inside TIDTAM_BACKUP_DIR (a row never points elsewhere)."""
+    folder = Path(settings.TIDTAM_BACKUP_DIR).resolve()
+    path = Path(run.file).resolve()
+    if path.parent != folder or not NAME.match(path.name) or not path.is_file():
+        return None
+    return path
+
+
+def reverify(run: BackupRun) -> BackupRun:
+    """Read the archive again and check every hash and row count against its manifest; the run records the
+    outcome (a run whose archive fails is marked failed, with the reason)."""
+    path = archive_path(run)
+    if path is None:
+        run.state, run.error = BackupRun.State.FAILED, _message(ArchiveError(_("The archive file is gone.")))
+    else:
+        try:
+            verify(path)
+        except ArchiveError as error:
+            run.state, run.error = BackupRun.State.FAILED, _message(error)
+        else:
+            run.state, run.error, run.size = BackupRun.State.OK, "", path.stat().st_size
+    run.verified_at = timezone.now()
+    run.save(update_fields=["state", "error", "size", "verified_at"])
+    return run

@@ -30,10 +30,11 @@ def label(model) -> str:
     return model._meta.label_lower
 
 
-def ordered_models():
-    """Every concrete model, each after the models its non-null foreign keys refer to (then the nullable
-    ones, where that makes no cycle); Django's sort_dependencies only follows natural keys."""
-    candidates = [model for model in apps.get_models() if not model._meta.proxy and model._meta.managed]
+def ordered_models(registry=apps):
+    """Every concrete model (of ``registry``: the code's, or a migration state's), each after the models its
+    non-null foreign keys refer to (then the nullable ones, where that makes no cycle); Django's
+    sort_dependencies only follows natural keys."""
+    candidates = [model for model in registry.get_models() if not model._meta.proxy and model._meta.managed]
     ordered, placed = [], set()
 
     def needs(model, strict):
@@ -52,8 +53,8 @@ def ordered_models():
     return ordered
 
 
-def whole_models():
-    return [model for model in ordered_models() if label(model) not in MADE_BY_MIGRATE]
+def whole_models(registry=apps):
+    return [model for model in ordered_models(registry) if label(model) not in MADE_BY_MIGRATE]
 
 
 def office_path(model) -> str | None:

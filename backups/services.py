@@ -4,6 +4,7 @@ is touched, the database in one transaction, files moved in only when every row 
 Every message is translated (Thai and English): the commands and the nightly task show them as they are.
 """
 
+import contextlib
 import json
 import os
 import platform
@@ -21,12 +22,15 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.core.management.sql import emit_post_migrate_signal
+from django.db.migrations.exceptions import IrreversibleError
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import archive, jsonl, selection
+from . import archive, jsonl, selection, states
 from .archive import DATA, MANIFEST, ArchiveError
 
 FORMAT = 1
@@ -86,8 +90,14 @@ def _database_copy(folder: Path) -> tuple[str, Path] | None:
 def _write(handle, folder: Path, *, office, by: str) -> dict:
     writer = archive.Writer(handle)
     counts, refs = Counter(), {"accounts.user": set(), "accounts.office": set(), **{name: set() for name in selection.SHARED}}
-    if office is None:
-        querysets = [(model, model._default_manager.order_by("pk")) for model in selection.whole_models()]
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    applied = set(loader.applied_migrations)
+    registry = states.registry(loader, applied)
+    if office is None:  # with the models of the database's migrations, which may be older than the code's
+        querysets = [(model, model._default_manager.order_by("pk")) for model in selection.whole_models(registry)]
+    elif registry is not apps:
+        raise ArchiveError(_("Run migrate before backing up an office: the database's migrations are not the "
+                             "code's."))
     else:
         querysets = selection.office_querysets(office)
     data = folder / "data.jsonl"
@@ -224,19 +234,23 @@ def verify(path) -> dict:
 # --- restore ----------------------------------------------------------------------------------------------
 
 def check_migrations(manifest: dict) -> None:
-    """The archive's migrations must be those of this database: newer ones are refused (restore with the
-    newer code), older ones too (restore with the code that wrote it, then upgrade)."""
-    archived = {(app, name) for app, names in manifest.get("migrations", {}).items() for name in names}
-    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    unknown = sorted(archived - known)
+    """An archive from newer code (migrations this code does not have) is refused. A whole archive from
+    older code is migrated forward by :func:`restore`; an office's archive must have this database's
+    migrations (rows are merged into a running deployment, so there is no older state to load them into)."""
+    archived = states.nodes(manifest.get("migrations", {}))
+    unknown = sorted(archived - states.code_nodes())
     if unknown:
         raise ArchiveError(_("The archive was made by a newer version of Tidtam (%(version)s; migration "
-                             "%(migration)s is unknown here): update the code first."), {"version": manifest.get("version"), "migration": ".".join(unknown[0])})
-    applied = {key for key in MigrationRecorder(connection).applied_migrations()}
+                             "%(migration)s is unknown here): restoring it onto older code is refused. Update "
+                             "the code first."), {"version": manifest.get("version"), "migration": ".".join(unknown[0])})
+    if manifest.get("kind") == "whole":
+        return
+    applied = set(MigrationRecorder(connection).applied_migrations())
     missing = sorted(applied - archived)
-    if missing and manifest.get("kind") == "whole":
-        raise ArchiveError(_("The archive was made before migration %(migration)s. Restore it with Tidtam "
-                             "%(version)s, then update the code and run migrate."), {"migration": ".".join(missing[0]), "version": manifest.get("version")})
+    if missing:
+        raise ArchiveError(_("The office's archive was made before migration %(migration)s. Restore it into a "
+                             "new deployment (a whole restore migrates forward), or back it up again with this "
+                             "version."), {"migration": ".".join(missing[0])})
     not_applied = sorted(archived - applied)
     if not_applied:
         raise ArchiveError(_("Run migrate before restoring: migration %(migration)s is not applied yet."), {"migration": ".".join(not_applied[0])})
@@ -247,8 +261,10 @@ def _storage_is_empty(name: str) -> bool:
 
 
 def check_empty() -> None:
+    """Every table there is (the database may be new, or migrated to any state) has no rows."""
+    tables = set(connection.introspection.table_names())
     for model in selection.whole_models():
-        if model._default_manager.exists():
+        if model._meta.db_table in tables and model._default_manager.exists():
             raise ArchiveError(_("The database is not empty (%(table)s has rows): a whole backup is restored "
                                  "only into a new database after migrate."), {"table": model._meta.db_table})
     for name in selection.STORAGES:
@@ -291,10 +307,10 @@ def _reset_sequences(models) -> None:
                 cursor.execute(sql)
 
 
-def _load_whole(data: Path) -> Counter:
+def _load_whole(data: Path, registry=apps) -> Counter:
     counts, deferred, models = Counter(), [], set()
     with open(data, encoding="utf-8") as stream, connection.constraint_checks_disabled():
-        for obj in serializers.deserialize(jsonl.NAME, stream, handle_forward_references=True):
+        for obj in serializers.deserialize(jsonl.NAME, stream, handle_forward_references=True, registry=registry):
             obj.save()
             counts[selection.label(type(obj.object))] += 1
             models.add(type(obj.object))
@@ -303,8 +319,58 @@ def _load_whole(data: Path) -> Counter:
         for obj in deferred:
             obj.save_deferred_fields()
     connection.check_constraints(table_names=[model._meta.db_table for model in models])
-    _reset_sequences(models)
     return counts
+
+
+def _migrate(targets) -> int:
+    """Migrate (forward or back) to ``targets`` inside the caller's transaction; the number of steps."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(targets)
+    if plan:
+        try:
+            executor.migrate(targets, plan=plan)
+        except IrreversibleError as error:
+            raise ArchiveError(_("This database was migrated past the archive's state and cannot go back "
+                                 "(%(error)s): restore into a new, empty database without running migrate "
+                                 "first."), {"error": error}) from error
+    return len(plan)
+
+
+def _load_whole_migrating(data: Path, manifest: dict) -> tuple[Counter, int]:
+    """Bring the (empty) database to exactly the archive's migrations, load the rows with the models of
+    that state, then run the code's remaining migrations (data migrations too). Inside the caller's
+    transaction: a failure anywhere leaves the database as it was. Returns (rows loaded, migrations run
+    forward after loading)."""
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    archived = states.nodes(manifest.get("migrations", {}))
+    if _migrate(states.targets(loader, archived)):
+        emit_post_migrate_signal(0, False, connection.alias)  # content types and permissions: rows name them
+    counts = _load_whole(data, states.registry(loader, archived))
+    expected = {key: value for key, value in manifest["counts"].items() if value}
+    if dict(counts) != expected:
+        raise ArchiveError(_("The rows restored do not match the counts in the manifest; nothing was restored."))
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    forward = _migrate(loader.graph.leaf_nodes())
+    if forward:
+        connection.check_constraints()
+        emit_post_migrate_signal(0, False, connection.alias)
+    _reset_sequences(selection.whole_models())
+    return counts, forward
+
+
+@contextlib.contextmanager
+def _schema_changes_in_a_transaction():
+    """SQLite changes tables inside a transaction only with its foreign key checks off, and they can be
+    turned off only outside one; the rows are checked by ``check_constraints`` instead."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    connection.disable_constraint_checking()  # a no-op inside an outer transaction (tests): then only a
+    try:                                      # restore that needs no migration can run there
+        yield
+    finally:
+        connection.enable_constraint_checking()
 
 
 def _load_office(data: Path, manifest: dict) -> Counter:
@@ -420,19 +486,20 @@ def restore(path) -> dict:
         raise ArchiveError(_("The archive has no valid manifest; nothing was restored."))
     media = Path(settings.MEDIA_ROOT)
     media.mkdir(parents=True, exist_ok=True)
-    moved = []
+    moved, forward = [], 0
     with tempfile.TemporaryDirectory(dir=media, prefix=".tidtam-restore-") as folder:
         extracted = _extract(path, Path(folder), manifest)
         try:
-            with transaction.atomic():
-                if manifest["kind"] == "whole":
-                    counts = _load_whole(extracted[DATA])
+            whole = manifest["kind"] == "whole"
+            with _schema_changes_in_a_transaction() if whole else contextlib.nullcontext(), transaction.atomic():
+                if whole:
+                    counts, forward = _load_whole_migrating(extracted[DATA], manifest)
                 else:
                     counts = _load_office(extracted[DATA], manifest)
-                expected = {key: value for key, value in manifest["counts"].items() if value}
-                if dict(counts) != expected:
-                    raise ArchiveError(_("The rows restored do not match the counts in the manifest; "
-                                         "nothing was restored."))
+                    expected = {key: value for key, value in manifest["counts"].items() if value}
+                    if dict(counts) != expected:
+                        raise ArchiveError(_("The rows restored do not match the counts in the manifest; "
+                                             "nothing was restored."))
                 _move_in(extracted, moved)
         except ArchiveError:
             _remove(moved)
@@ -440,7 +507,7 @@ def restore(path) -> dict:
         except Exception as error:
             _remove(moved)
             raise ArchiveError(_("The restore failed (%(error)s); nothing was restored."), {"error": str(error) or type(error).__name__}) from error
-    return {"manifest": manifest, "counts": counts, "files": len(moved)}
+    return {"manifest": manifest, "counts": counts, "files": len(moved), "migrated": forward}
 
 
 def _remove(moved) -> None:

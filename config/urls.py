@@ -28,5 +28,6 @@ urlpatterns = [
     path("emenscr/", include("emenscr.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("", include("publication.urls")),
+    path("backups/", include("backups.urls")),
     path("admin/", admin.site.urls),
 ]

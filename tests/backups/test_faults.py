@@ -142,3 +142,71 @@ def test_an_archive_from_newer_code_is_refused(archive, tmp_path, django_user_mo
 
     with pytest.raises(ArchiveError, match="newer version"):
         restore(rewrite(archive, tmp_path / "new.tar", change))
+
+
+def _older(archive, tmp_path):
+    """The archive as older code would have written it: without reporting's last migration (its rows have
+    no annual reports, so no row needs changing)."""
+    def change(name, data):
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["migrations"]["reporting"].remove("0003_edition_others_and_issuance")
+            return json.dumps(manifest).encode()
+        return data
+
+    return rewrite(archive, tmp_path / "older.tar", change)
+
+
+def _columns(table):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return {column.name for column in connection.introspection.get_table_description(cursor, table)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_older_archive_that_fails_after_its_rows_are_loaded_leaves_the_database_as_it_was(
+        archive, tmp_path, monkeypatch):
+    from django.core.management import call_command
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from backups import services
+
+    older = _older(archive, tmp_path)
+    call_command("flush", interactive=False, verbosity=0)
+    storages["evidence"].delete("2026/11/abc")
+    columns = _columns("reporting_annualreport")
+    loaded = []
+
+    def fail(extracted, moved):
+        loaded.append(User.objects.count())
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(services, "_move_in", fail)
+    with pytest.raises(ArchiveError, match="nothing was restored"):
+        restore(older)
+    assert loaded == [1]  # it failed after the rows were in (and the schema had gone back and forth)
+    assert User.objects.count() == 0 and Office.objects.count() == 0
+    assert ("reporting", "0003_edition_others_and_issuance") in MigrationRecorder(
+        __import__("django.db", fromlist=["connection"]).connection).applied_migrations()
+    assert _columns("reporting_annualreport") == columns
+
+    monkeypatch.undo()
+    result = restore(older)  # and the same archive then restores, migrated forward
+    assert result["migrated"] >= 1
+    assert User.objects.filter(email="planning@test.go.th").exists()
+    assert _columns("reporting_annualreport") == columns
+
+
+def test_an_archive_from_newer_code_is_refused_in_thai_and_english(archive, tmp_path):
+    def change(name, data):
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["migrations"]["reporting"].append("9999_from_the_future")
+            return json.dumps(manifest).encode()
+        return data
+
+    with pytest.raises(ArchiveError) as caught:
+        restore(rewrite(archive, tmp_path / "new.tar", change))
+    assert "refused" in caught.value.text("en") and "reporting.9999_from_the_future" in caught.value.text("en")
+    assert "ใหม่กว่า" in caught.value.text("th")

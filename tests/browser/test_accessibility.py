@@ -131,3 +131,39 @@ def test_key_page_has_no_serious_axe_violation_and_fits_a_phone(browser, live_se
     context.close()
     assert violations == [], "\n".join(violations)
     assert width <= 375, f"{name} scrolls sideways at 375 px: {width} px wide; widest: {wide}"
+
+
+def test_backups_page_of_the_deployments_administrator(browser, live_server, screenshot, demo, settings,  # noqa: F811
+                                                       tmp_path):
+    """The backups page has no demo login (superusers only): one is made here, with a verified and a failed run."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from backups.models import BackupRun
+    from backups.nightly import run_nightly
+
+    settings.TIDTAM_BACKUP_DIR = tmp_path / "backups"
+    User.objects.create_superuser("root@example.go.th", DEMO_PASSWORD, full_name="ผู้ดูแลระบบกลาง")
+    run_nightly(now=timezone.now() - timedelta(days=1))
+    run_nightly(now=timezone.now() - timedelta(hours=2), by="ผู้ดูแลระบบกลาง")
+    BackupRun.objects.create(file=str(tmp_path / "backups" / "tidtam-20261202-013000.tar"),
+                             state=BackupRun.State.FAILED, finished_at=timezone.now(),
+                             error="การสำรองข้อมูลล้มเหลว (No space left on device) และลบไฟล์ที่เขียนไม่ครบแล้ว")
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
+    page = context.new_page()
+    log_in(page, live_server, "root@example.go.th", DEMO_PASSWORD)
+    _open(page, live_server, "/backups/")
+    assert page.locator("#backup-runs tbody tr").count() == 3
+    violations = _serious_violations(page)
+    screenshot(page, "a11y-backups-1366")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(WIDEST) if width > 375 else []
+    screenshot(page, "a11y-backups-375")
+    context.close()
+    assert violations == [], "\n".join(violations)
+    assert width <= 375, f"the backups page scrolls sideways at 375 px: {width} px wide; widest: {wide}"
