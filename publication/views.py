@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.routers import reads_from_replica
 from accounts.offices import current_office
 from accounts.permissions import PUBLISHERS, acts_for
 from documents.responses import pdf_response
@@ -129,6 +130,7 @@ def _cached(key: str, build):
 
 @require_safe
 @public_view
+@reads_from_replica
 def office_page(request, code: str):
     office = _office_or_404(code)
     version = content.office_version(office)
@@ -160,6 +162,7 @@ def _render_page(request, office, years, chosen) -> str:
 
 @require_safe
 @public_view
+@reads_from_replica
 def edition_pdf(request, code: str, edition_id: int):
     office = _office_or_404(code)
     report = content.downloadable_edition(office, edition_id)
@@ -198,6 +201,7 @@ def _year_data(request, code: str, fy: int, kind: str):
 
 @require_safe
 @public_view
+@reads_from_replica
 def data_csv(request, code: str, fy: int):
     office, body = _year_data(request, code, fy, "csv")
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -207,6 +211,7 @@ def data_csv(request, code: str, fy: int):
 
 @require_safe
 @public_view
+@reads_from_replica
 def data_json(request, code: str, fy: int):
     office, body = _year_data(request, code, fy, "json")
     response = HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from config.routers import reads_from_replica
 from accounts.models import Office
 from accounts.permissions import ROLLUP_READERS, has_any
 
@@ -83,6 +84,7 @@ def _query(chosen: dict, data: rollup.Rollup, **changes) -> dict:
 
 @login_required
 @require_safe
+@reads_from_replica
 def rollup_page(request):
     _readers_only(request)
     chosen = _filters(request)
@@ -111,6 +113,7 @@ def rollup_page(request):
 
 @login_required
 @require_safe
+@reads_from_replica
 def rollup_xlsx(request):
     """The roll-up's rows, with the same filters and order, as a workbook."""
     from openpyxl import Workbook

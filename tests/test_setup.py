@@ -34,7 +34,9 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(settings):
     assert "owner@tak2.example.go.th" in text
     assert "Log in at http://192.0.2.7:8123/ " in text
     assert "fiscal year 2570" in text
-    assert Office.objects.count() == 3
+    # OBEC, the two working offices, and the roll-up's region with its six area offices
+    assert Office.objects.count() == 10
+    assert Office.objects.filter(kind=Office.Kind.REGION).count() == 1
     assert WorkGroup.objects.filter(office__code="SPM12").count() == 10
     assert CalendarActivity.objects.filter(fiscal_year__year=2562, fiscal_year__office__code="SPM12").count() == 4
 
