@@ -158,19 +158,7 @@ def stamp(pdf: bytes, numbers: bytes) -> bytes:
 
 def merge(parts: list[bytes], outline: list[tuple[str, int, int]] = (), metadata: dict | None = None) -> bytes:
     """Concatenate PDFs; ``outline`` is (title, page index, level) for the bookmarks pane."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    parents = {}
-    for title, page, level in outline:
-        parents[level] = writer.add_outline_item(title, page, parent=parents.get(level - 1))
-    if metadata:
-        writer.add_metadata(metadata)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return assemble(parts, outline=outline, metadata=metadata)
 
 
 def assemble(parts: list[bytes], *, overlays: list[tuple[bytes, int]] = (), outline: list[tuple[str, int, int]] = (),
