@@ -4,10 +4,8 @@ concerned approved (the edition that names no staff, so its PDF is offered); the
 
 from datetime import timedelta
 
-from accounts import democlock
-from projects.demo_reports import Actors
+from reporting import demo as reporting_demo
 from reporting.models import AnnualReport, Audience
-from reporting.tasks import generate_annual_report
 
 from .models import Setting
 
@@ -24,20 +22,5 @@ def seed(office, closed_year=None) -> Setting:
 
 def public_edition(fy) -> AnnualReport | None:
     """The closed year's edition for others concerned, generated through the normal path and approved; idempotent."""
-    State = AnnualReport.State
-    done = AnnualReport.objects.filter(fiscal_year=fy, audience=Audience.OTHERS, state=State.APPROVED).first()
-    if done is not None:
-        return done
-    actors = Actors.of(fy.office)
-    if actors.planning is None or actors.director is None:
-        return None
-    clock = democlock.current()
-    with clock.at(fy.end + timedelta(days=21)) as generated:
-        report = AnnualReport.objects.create(office=fy.office, fiscal_year=fy, audience=Audience.OTHERS,
-                                             created_by=actors.planning)
-        generate_annual_report(report.pk)
-    with clock.at(generated + timedelta(days=2)) as decided:
-        AnnualReport.objects.filter(pk=report.pk, state=State.DRAFT).update(
-            state=State.APPROVED, decided_by=actors.director, decided_at=decided)
-    report.refresh_from_db()
-    return report
+    return reporting_demo.approved_edition(fy, Audience.OTHERS, generated_after=timedelta(days=21),
+                                           decided_after=timedelta(days=2))

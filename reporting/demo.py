@@ -11,24 +11,31 @@ from .tasks import generate_annual_report
 
 def seed(fy) -> AnnualReport | None:
     """Generate ``fy``'s กศจ. edition through the normal path (snapshot, PDF) and approve it; idempotent."""
+    report = approved_edition(fy, Audience.PEC, generated_after=timedelta(days=20), decided_after=timedelta(days=3))
+    if report is not None:
+        _issue(report)
+    return report
+
+
+def approved_edition(fy, audience, *, generated_after: timedelta, decided_after: timedelta) -> AnnualReport | None:
+    """``fy``'s edition for ``audience``, generated through the normal path (snapshot, PDF) ``generated_after`` the
+    year's end by planning and approved ``decided_after`` that by the director; idempotent."""
     State = AnnualReport.State
-    done = AnnualReport.objects.filter(fiscal_year=fy, audience=Audience.PEC, state=State.APPROVED).first()
+    done = AnnualReport.objects.filter(fiscal_year=fy, audience=audience, state=State.APPROVED).first()
     if done is not None:
-        _issue(done)
         return done
     actors = Actors.of(fy.office)
     if actors.planning is None or actors.director is None:
         return None
     clock = democlock.current()
-    with clock.at(fy.end + timedelta(days=20)) as generated:
-        report = AnnualReport.objects.create(office=fy.office, fiscal_year=fy, audience=Audience.PEC,
+    with clock.at(fy.end + generated_after) as generated:
+        report = AnnualReport.objects.create(office=fy.office, fiscal_year=fy, audience=audience,
                                              created_by=actors.planning)
         generate_annual_report(report.pk)
-    with clock.at(generated + timedelta(days=3)) as decided:
+    with clock.at(generated + decided_after) as decided:
         AnnualReport.objects.filter(pk=report.pk, state=State.DRAFT).update(
             state=State.APPROVED, decided_by=actors.director, decided_at=decided)
     report.refresh_from_db()
-    _issue(report)
     return report
 
 
