@@ -61,14 +61,27 @@ def ensure_national_holidays(start: date, end: date) -> None:
 
 def holiday_dates(office, start: date, end: date) -> set[date]:
     """Days off for ``office`` (national calendar with the office's corrections) in [start, end]."""
+    return holiday_dates_of([office], start, end)[office.pk if office is not None else None]
+
+
+def holiday_dates_of(offices, start: date, end: date) -> dict[int | None, set[date]]:
+    """Days off in [start, end] for each of ``offices`` by office id (``None`` for no office: the national
+    calendar alone), in three queries whatever the number of offices. Offices without corrections share one
+    set: do not change the sets returned."""
     ensure_national_holidays(start, end)
-    days = set(Holiday.objects.national().between(start, end).values_list("date", flat=True))
-    if office is not None:
-        for day, is_day_off in Holiday.objects.for_office(office).between(start, end).values_list("date", "is_day_off"):
+    national = set(Holiday.objects.national().between(start, end).values_list("date", flat=True))
+    ids = {office.pk if hasattr(office, "pk") else office for office in offices} - {None}
+    days = {None: national} | dict.fromkeys(ids, national)
+    if ids:
+        corrections = (Holiday.objects.filter(office_id__in=ids).between(start, end)
+                       .values_list("office_id", "date", "is_day_off").order_by("office_id", "date"))
+        for office_id, day, is_day_off in corrections:
+            if days[office_id] is national:
+                days[office_id] = set(national)
             if is_day_off:
-                days.add(day)
+                days[office_id].add(day)
             else:
-                days.discard(day)
+                days[office_id].discard(day)
     return days
 
 

@@ -9,18 +9,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.urls import reverse
 
 from accounts.models import Role, User
-from accounts.people import watchers
+from accounts.people import watchers_of
 from plans.lib.fiscal import fiscal_year_of
 from plans.lib.workdays import working_days_between
 from plans.models import FiscalYear, Quarter
-from plans.services import holiday_dates
+from plans.services import holiday_dates, holiday_dates_of
 from reminders import outbox
 from reminders.models import ReminderRule
 from reminders.sources import DigestSection, Source
-from reminders.sweep import rule_day, rules_for
+from reminders.sweep import rule_day, rules_of
 
 from .models import Project, QuarterlyReport
 
@@ -68,36 +69,67 @@ def _quarters_near(today: date):
             .select_related("fiscal_year__office").order_by("fiscal_year__office_id", "start_date"))
 
 
+def _latest_rules(rules, quarter: Quarter, holidays, today: date, catch_up_days: int) -> dict:
+    """audience → the most recent of ``rules`` whose day (for ``quarter``) was today or within the catch-up days."""
+    latest = {}  # audience → (day, rule)
+    for rule in rules:
+        day = rule_day(rule, quarter, holidays)
+        due_now = day <= today <= day + timedelta(days=catch_up_days)
+        if due_now and day > latest.get(rule.audience, (date.min,))[0]:
+            latest[rule.audience] = (day, rule)
+    return {audience: rule for audience, (_day, rule) in latest.items()}
+
+
 def form_items(today: date, catch_up_days: int) -> list[Item]:
-    """Quarterly forms not sent, on the days the year's rules name."""
+    """Quarterly forms not sent, on the days the year's rules name: every office's quarters at once, in a fixed
+    number of queries (quarters, rules, holidays, pending projects, their forms and owners, watchers)."""
+    quarters = [quarter for quarter in _quarters_near(today) if quarter.needs_form]  # else: no form, no reminder
+    if not quarters:
+        return []
+    rules = rules_of({quarter.fiscal_year_id for quarter in quarters})
+    holidays = holiday_dates_of({quarter.fiscal_year.office_id for quarter in quarters},
+                                min(q.end_date for q in quarters) - timedelta(days=20),
+                                max(q.due_date for q in quarters) + timedelta(days=40))
+    due = []  # (quarter, its holidays, audience → rule)
+    for quarter in quarters:
+        days_off = holidays[quarter.fiscal_year.office_id]
+        latest = _latest_rules(rules[quarter.fiscal_year_id], quarter, days_off, today, catch_up_days)
+        if latest:
+            due.append((quarter, days_off, latest))
+    if not due:
+        return []
+    due_ids = [quarter.pk for quarter, _days_off, _latest in due]
+    # A project is pending when one of its year's due quarters has no form sent.
+    sent = QuarterlyReport.objects.filter(project=OuterRef(OuterRef("pk")), quarter=OuterRef("pk")).exclude(
+        state__in=UNSENT)
+    open_quarter = Quarter.objects.filter(pk__in=due_ids, fiscal_year=OuterRef("fiscal_year")).filter(~Exists(sent))
+    projects = list(Project.objects.filter(Exists(open_quarter)).exclude(status=Project.Status.CANCELLED)
+                    .only("id", "code", "name", "office_id", "fiscal_year_id", "group_id").order_by("code", "id"))
+    prefetch_related_objects(projects, "owners")
+    by_year = {}
+    for project in projects:
+        by_year.setdefault(project.fiscal_year_id, []).append(project)
+    unsent = {(r.project_id, r.quarter_id): r for r in QuarterlyReport.objects.filter(
+        quarter_id__in=due_ids, state__in=UNSENT).only("id", "project_id", "quarter_id", "state", "return_reason")}
+    sent_now = set()  # (project, quarter) sent, needed only when a year has several due quarters today
+    if len({quarter.fiscal_year_id for quarter, _days_off, _latest in due}) < len(due):
+        sent_now = set(QuarterlyReport.objects.filter(quarter_id__in=due_ids, project__in=[p.pk for p in projects])
+                       .exclude(state__in=UNSENT).values_list("project_id", "quarter_id"))
+    escalating = {q.fiscal_year.office_id for q, _d, latest in due if ReminderRule.Audience.ESCALATION in latest}
+    people = watchers_of(escalating)
     items = []
-    for quarter in _quarters_near(today):
-        if not quarter.needs_form:
-            continue  # this year asks for no form in this quarter: no reminder
-        fy, office = quarter.fiscal_year, quarter.fiscal_year.office
-        holidays = holiday_dates(office, quarter.end_date - timedelta(days=20), quarter.due_date + timedelta(days=40))
-        latest = {}  # audience → (day, rule): the most recent rule due now, per audience
-        for rule in rules_for(fy):
-            day = rule_day(rule, quarter, holidays)
-            due_now = day <= today <= day + timedelta(days=catch_up_days)
-            if due_now and day > latest.get(rule.audience, (date.min,))[0]:
-                latest[rule.audience] = (day, rule)
-        if not latest:
-            continue
-        projects = list(Project.objects.filter(fiscal_year=fy).exclude(status=Project.Status.CANCELLED)
-                        .select_related("group", "office").prefetch_related("owners").order_by("code"))
-        reports = {r.project_id: r for r in QuarterlyReport.objects.filter(quarter=quarter, project__in=projects)}
-        pending = [p for p in projects if p.pk not in reports or reports[p.pk].state in UNSENT]
-        days_left = working_days_between(today, quarter.due_date, holidays)
-        heads, planning = watchers(office) if ReminderRule.Audience.ESCALATION in latest else ({}, [])
-        for audience, (_day, rule) in latest.items():
+    for quarter, days_off, latest in due:
+        pending = [p for p in by_year.get(quarter.fiscal_year_id, []) if (p.pk, quarter.pk) not in sent_now]
+        days_left = working_days_between(today, quarter.due_date, days_off)
+        heads, planning = people.get(quarter.fiscal_year.office_id, ({}, []))
+        for audience, rule in latest.items():
             for project in pending:
                 if audience == ReminderRule.Audience.OWNER:
-                    people = [u for u in project.owners.all() if u.is_active and u.email]
+                    recipients = [u for u in project.owners.all() if u.is_active and u.email]
                 else:
-                    people = heads.get(project.group_id, []) + planning
-                for person in {p.pk: p for p in people}.values():
-                    items.append(Item(person, project, quarter, reports.get(project.pk), rule, days_left))
+                    recipients = heads.get(project.group_id, []) + planning
+                for person in {p.pk: p for p in recipients}.values():
+                    items.append(Item(person, project, quarter, unsent.get((project.pk, quarter.pk)), rule, days_left))
     return items
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -43,27 +43,73 @@ def compose(template: str, context: dict, *, language: str) -> tuple[str, str, s
     return subject, text, html
 
 
+def in_batches(values: list) -> list[list]:
+    """``values`` cut to fit one ``__in`` lookup each: one batch on PostgreSQL, SQLite's variable limit otherwise."""
+    size = connection.features.max_query_params or len(values) or 1
+    return [values[start:start + size] for start in range(0, len(values), size)]
+
+
+def _addressee(recipient, to_email: str, to_name: str, language: str) -> tuple[str, str, str]:
+    if recipient is not None:
+        return recipient.email, recipient.full_name, recipient.language
+    return to_email, to_name, language
+
+
+def _message(*, key: str, kind: str, recipient, office, template: str, context: dict, to_email: str, to_name: str,
+             language: str) -> Message:
+    """The unsaved message, composed in its addressee's language (the address already resolved)."""
+    subject, text, html = compose(template, {**context, "recipient": recipient, "recipient_name": to_name},
+                                  language=language)
+    return Message(key=key, kind=kind, recipient=recipient, office_id=getattr(office, "pk", office),
+                   to_email=to_email, to_name=to_name[:200], subject=subject[:300], body_text=text, body_html=html)
+
+
 def enqueue(*, key: str, kind: str, recipient=None, office, template: str, context: dict, to_email: str = "",
             to_name: str = "", language: str = "th") -> Message | None:
     """Create the message unless one with this key exists; sending is queued when the transaction commits.
 
     To an account: ``recipient`` (its address, name and language). To a person without one (an outside
-    evaluator): ``recipient=None`` with ``to_email``, ``to_name`` and ``language``."""
-    if recipient is not None:
-        to_email, to_name, language = recipient.email, recipient.full_name, recipient.language
+    evaluator): ``recipient=None`` with ``to_email``, ``to_name`` and ``language``. ``office``: an office or its id."""
+    to_email, to_name, language = _addressee(recipient, to_email, to_name, language)
     if _muted.get() or not to_email or Message.objects.filter(key=key).exists():
         return None
-    subject, text, html = compose(template, {**context, "recipient": recipient, "recipient_name": to_name},
-                                  language=language)
+    message = _message(key=key, kind=kind, recipient=recipient, office=office, template=template, context=context,
+                       to_email=to_email, to_name=to_name, language=language)
     try:
         with transaction.atomic():
-            message = Message.objects.create(key=key, kind=kind, recipient=recipient, office=office,
-                                             to_email=to_email, to_name=to_name[:200], subject=subject[:300],
-                                             body_text=text, body_html=html)
+            message.save()
     except IntegrityError:  # created meanwhile by someone else
         return None
     transaction.on_commit(lambda: queue_sending(message.pk))
     return message
+
+
+def enqueue_many(messages: list[dict]) -> dict[str, int]:
+    """:func:`enqueue` for many messages (each a dict of its keyword arguments) in a fixed number of queries: one
+    to see which keys exist, one insert, one to read the new ids. Returns key → message id for every message in
+    the outbox under its key — made now, or before (by an earlier or concurrent caller: nothing is made twice);
+    nothing when muted, nor for an addressee without an address. The new ones are queued when the transaction
+    commits."""
+    if _muted.get():
+        return {}
+    wanted = {}
+    for message in messages:
+        to_email, to_name, language = _addressee(message.get("recipient"), message.get("to_email", ""),
+                                                 message.get("to_name", ""), message.get("language", "th"))
+        if to_email:
+            wanted[message["key"]] = {**message, "to_email": to_email, "to_name": to_name, "language": language}
+    found = {}
+    for keys in in_batches(list(wanted)):
+        found.update(Message.objects.filter(key__in=keys).values_list("key", "pk"))
+    new = [_message(**{"recipient": None, **message}) for key, message in wanted.items() if key not in found]
+    # ignore_conflicts: a concurrent caller may have made the same key since; its row is the one read back
+    Message.objects.bulk_create(new, ignore_conflicts=True)
+    made = {}
+    for keys in in_batches([message.key for message in new]):
+        made.update(Message.objects.filter(key__in=keys).values_list("key", "pk"))
+    if made:
+        transaction.on_commit(lambda: [queue_sending(pk) for pk in made.values()])
+    return found | made
 
 
 def queue_sending(message_id: int, countdown: int | None = None) -> bool:

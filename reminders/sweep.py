@@ -5,12 +5,13 @@ date × person) is a row with a unique key, so running the sweep again — or tw
 tells anyone the same thing twice. Everything one person is told in a sweep goes in one e-mail.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
 
-from accounts.models import Office, User
+from accounts.models import User
 from plans.lib.workdays import shift_working_days
 from plans.models import Quarter
 
@@ -25,13 +26,32 @@ SWEEP_LOCK = 7_105_569  # PostgreSQL advisory lock id: one sweep at a time
 
 def rules_for(fiscal_year, source: str = ReminderRule.Source.FORM) -> list[ReminderRule]:
     """The year's rules about ``source`` (quarterly forms by default); a year without any gets the defaults."""
-    rules = list(fiscal_year.reminder_rules.filter(source=source))
-    if not rules:
+    return rules_of([fiscal_year], source)[fiscal_year.pk]
+
+
+def rules_of(fiscal_years, source: str = ReminderRule.Source.FORM) -> dict[int, list[ReminderRule]]:
+    """:func:`rules_for` of each of ``fiscal_years`` (objects or ids) by year id: the active rules, the defaults
+    saved first for the years that have none — in two or three queries whatever the number of years."""
+    ids = {fy.pk if hasattr(fy, "pk") else fy for fy in fiscal_years}
+    if not ids:
+        return {}
+    rules = list(ReminderRule.objects.filter(fiscal_year_id__in=ids, source=source))
+    missing = ids - {rule.fiscal_year_id for rule in rules}
+    if missing:
         defaults = ReminderRule.CALENDAR_DEFAULTS if source == ReminderRule.Source.CALENDAR else ReminderRule.DEFAULTS
-        rules = [ReminderRule.objects.get_or_create(fiscal_year=fiscal_year, source=source, anchor=anchor,
-                                                    offset=offset, audience=audience)[0]
-                 for anchor, offset, audience in defaults]
-    return [rule for rule in rules if rule.is_active]
+        # ignore_conflicts: another sweep (or a planner's first save) may make the same rows meanwhile
+        ReminderRule.objects.bulk_create([ReminderRule(fiscal_year_id=fy_id, source=source, anchor=anchor,
+                                                       offset=offset, audience=audience)
+                                          for fy_id in sorted(missing) for anchor, offset, audience in defaults],
+                                         ignore_conflicts=True)
+        order = {tuple(default): index for index, default in enumerate(defaults)}  # as listed, like the first time
+        rules += sorted(ReminderRule.objects.filter(fiscal_year_id__in=missing, source=source),
+                        key=lambda rule: order.get((rule.anchor, rule.offset, rule.audience), len(order)))
+    found = {fy_id: [] for fy_id in ids}
+    for rule in rules:
+        if rule.is_active:
+            found[rule.fiscal_year_id].append(rule)
+    return found
 
 
 def rule_day(rule: ReminderRule, quarter: Quarter, holidays) -> date:
@@ -78,9 +98,8 @@ def plan(today: date) -> list[Letter]:
     """What the sweep would send now: items not told yet, one letter per person."""
     items = due_items(today)
     told = set()
-    keys = [item.key for item in items]
-    for start in range(0, len(keys), 500):
-        told.update(Reminder.objects.filter(key__in=keys[start:start + 500]).values_list("key", flat=True))
+    for keys in outbox.in_batches([item.key for item in items]):
+        told.update(Reminder.objects.filter(key__in=keys).values_list("key", flat=True))
     letters = {}
     for item in items:
         if item.key in told:
@@ -101,29 +120,40 @@ def _context(letter: Letter, today: date) -> dict:
     return context
 
 
+def _message_key(letter: Letter, today: date) -> str:
+    """The letter's outbox key: its day, its addressee and what it tells (the same letter twice is one message)."""
+    who = f"user:{letter.recipient.pk}" if letter.recipient is not None else "outside"
+    told = hashlib.sha256("\n".join(sorted(item.key for item in letter.items)).encode()).hexdigest()[:32]
+    return f"deadlines:{today.isoformat()}:{who}:{told}"
+
+
 def sweep(today: date) -> list[Letter]:
-    """Record and queue today's reminders; returns the letters written (empty when all were sent before)."""
+    """Record and queue today's reminders; returns the letters written (empty when all were sent before).
+
+    In a fixed number of queries whatever the number of letters: the items, which were told, the letters'
+    messages (outbox.enqueue_many), then every reminder in one insert, already linked to its letter's message."""
     with transaction.atomic():
         _lock()
         letters = plan(today)
-        for letter in letters:
-            rows = Reminder.objects.bulk_create([
-                Reminder(key=item.key, office_id=item.office_id, recipient=letter.recipient,
-                         project=getattr(item, "project", None), quarter=getattr(item, "quarter", None),
-                         rule=item.rule.code, audience=item.rule.audience, due_date=item.due_date, day=today)
-                for item in letter.items
-            ])
+        keys = [_message_key(letter, today) for letter in letters]
+        outgoing = []
+        for letter, key in zip(letters, keys, strict=True):
             if letter.recipient is not None:
-                to = {"recipient": letter.recipient, "office": letter.recipient.office}
-                who = f"user:{letter.recipient.pk}"
+                to = {"recipient": letter.recipient, "office": letter.recipient.office_id}
             else:
-                to = {"recipient": None, "office": Office.objects.get(pk=letter.items[0].office_id),
-                      "to_email": letter.to_email, "to_name": letter.to_name}
-                who = "outside"
-            message = outbox.enqueue(key=f"deadlines:{today.isoformat()}:{who}:r{rows[0].pk}",
-                                     kind=Message.Kind.DEADLINE, template="deadlines",
-                                     context=_context(letter, today), **to)
-            if message is not None:
-                Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(message=message)
+                to = {"recipient": None, "office": letter.items[0].office_id, "to_email": letter.to_email,
+                      "to_name": letter.to_name}
+            outgoing.append({"key": key, "kind": Message.Kind.DEADLINE, "template": "deadlines",
+                             "context": _context(letter, today), **to})
+        messages = outbox.enqueue_many(outgoing)  # key → id; none when muted
+        # ignore_conflicts: a sweep racing this one (where the lock cannot hold it, e.g. SQLite) may have recorded
+        # some of them; each row recorded here is linked to its letter's message whoever made that message
+        Reminder.objects.bulk_create([
+            Reminder(key=item.key, office_id=item.office_id, recipient=letter.recipient,
+                     project=getattr(item, "project", None), quarter=getattr(item, "quarter", None),
+                     rule=item.rule.code, audience=item.rule.audience, due_date=item.due_date, day=today,
+                     message_id=messages.get(key))
+            for letter, key in zip(letters, keys, strict=True) for item in letter.items
+        ], ignore_conflicts=True)
     outbox.requeue_waiting()
     return letters
