@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.people import watchers
+from accounts.people import watchers_of
 from plans.lib.fiscal import fiscal_year_of
 from plans.models import FiscalYear
 from projects.models import Project
@@ -19,7 +19,7 @@ from reminders import outbox
 from reminders.sources import Source
 
 from .fields import Book, State
-from .stages import stages_for
+from .stages import stages_of
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,16 @@ class WindowItem:
 
 
 def window_items(today: date, catch_up_days: int) -> list[WindowItem]:
+    """Windows closing on the rules' days, with projects not keyed: the stages of every office's years in two
+    queries; the projects' book only for the years with a window due today."""
     year = fiscal_year_of(today)
-    items = []
-    for fy in FiscalYear.objects.filter(year__in=[year - 1, year, year + 1]).select_related("office"):
+    years = list(FiscalYear.objects.filter(year__in=[year - 1, year, year + 1]).select_related("office")
+                 .order_by("office_id", "year"))
+    stages = stages_of(years)
+    due_years = []
+    for fy in years:
         due = []
-        for stage in stages_for(fy):
+        for stage in stages[fy.pk]:
             for window in stage.window_list:
                 latest = {}
                 for rule in RULES:
@@ -79,10 +84,13 @@ def window_items(today: date, catch_up_days: int) -> list[WindowItem]:
                         latest[rule.audience] = rule  # the later rule of each audience wins
                 if latest:
                     due.append((stage, window, latest))
-        if not due:
-            continue
+        if due:
+            due_years.append((fy, due))
+    people = watchers_of({fy.office_id for fy, _due in due_years})
+    items = []
+    for fy, due in due_years:
         book = Book(fy, Project.objects.filter(office=fy.office))
-        _heads, planning = watchers(fy.office)
+        _heads, planning = people[fy.office_id]
         for stage, window, latest in due:
             waiting = [s.project for s in book.statuses(stage, window.round)
                        if s.state not in (State.KEYED,)]

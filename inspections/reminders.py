@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.people import watchers
+from accounts.people import watchers_of
 from plans.lib.workdays import shift_working_days, working_days_between
-from plans.services import holiday_dates
+from plans.services import holiday_dates_of
 from reminders import outbox
 from reminders.sources import Source
 
@@ -67,29 +67,33 @@ class ActionItem:
                 f"{self.rule.audience}] {self.days_left:+d} working days, {self.action.state}")
 
 
-def _due_items(records, *, office, due, owner, group_id, rules, make, today: date, catch_up_days: int,
+def _due_items(records, *, office, due_date, owner, group_id, rules, make, today: date, catch_up_days: int,
                window: tuple[date, date]) -> list:
     """One item per person to tell about each record whose reminder day (per rule) was today or within the
     catch-up days: the record's owner for "owner" rules, the group's heads and planning for escalation."""
-    items, holidays_of, people = [], {}, {}
+    if not records:
+        return []
+    offices = {office(record).pk for record in records}
+    holidays_of = holiday_dates_of(offices, window[0] - timedelta(days=20), window[1] + timedelta(days=20))
+    due = []
     for record in records:
         place = office(record)
-        if place.pk not in holidays_of:
-            holidays_of[place.pk] = holiday_dates(place, window[0] - timedelta(days=20), window[1] + timedelta(days=20))
         holidays = holidays_of[place.pk]
         latest = {}
         for rule in rules:
-            day = shift_working_days(due(record), rule.offset, holidays)
+            day = shift_working_days(due_date(record), rule.offset, holidays)
             if day <= today <= day + timedelta(days=catch_up_days) and day > latest.get(rule.audience, (date.min,))[0]:
                 latest[rule.audience] = (day, rule)
-        days_left = working_days_between(today, due(record), holidays)
+        if latest:
+            due.append((record, place, latest, working_days_between(today, due_date(record), holidays)))
+    people = watchers_of({place.pk for _record, place, latest, _days in due if "escalation" in latest})
+    items = []
+    for record, place, latest, days_left in due:
         for audience, (_day, rule) in latest.items():
             if audience == "owner":
                 person = owner(record)
                 recipients = [person] if person.is_active and person.email else []
             else:
-                if place.pk not in people:
-                    people[place.pk] = watchers(place)
                 heads, planning = people[place.pk]
                 recipients = heads.get(group_id(record), []) + planning
             for person in {p.pk: p for p in recipients}.values():
@@ -102,7 +106,7 @@ def action_items(today: date, catch_up_days: int) -> list[ActionItem]:
     window = (today - timedelta(days=40), today + timedelta(days=40))
     actions = list(FollowUpAction.objects.filter(state__in=PENDING, due_date__range=window)
                    .select_related("group__office", "owner", "recommendation__issue"))
-    return _due_items(actions, office=lambda a: a.group.office, due=lambda a: a.due_date, owner=lambda a: a.owner,
+    return _due_items(actions, office=lambda a: a.group.office, due_date=lambda a: a.due_date, owner=lambda a: a.owner,
                       group_id=lambda a: a.group_id, rules=RULES, make=ActionItem, today=today,
                       catch_up_days=catch_up_days, window=window)
 
@@ -160,7 +164,7 @@ def round_items(today: date, catch_up_days: int) -> list[RoundItem]:
     results = list(MonitoringResult.objects.filter(state__in=UNSENT_RESULTS, round__due_date__range=window)
                    .select_related("round__fiscal_year__office", "responsible", "indicator")
                    .order_by("round__due_date", "round_id", "indicator__order", "indicator__code"))
-    return _due_items(results, office=lambda r: r.round.fiscal_year.office, due=lambda r: r.round.due_date,
+    return _due_items(results, office=lambda r: r.round.fiscal_year.office, due_date=lambda r: r.round.due_date,
                       owner=lambda r: r.responsible, group_id=lambda r: r.group_id, rules=ROUND_RULES, make=RoundItem,
                       today=today, catch_up_days=catch_up_days, window=window)
 

@@ -13,16 +13,16 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.people import watchers
+from accounts.people import watchers_of
 from plans.lib.fiscal import fiscal_year_of
 from plans.lib.workdays import shift_working_days, working_days_between
 from plans.models import CalendarActivity, FiscalYear
-from plans.services import holiday_dates
+from plans.services import holiday_dates_of
 
 from . import outbox
 from .models import ReminderRule
 from .sources import Source
-from .sweep import rules_for
+from .sweep import rules_of
 
 
 @dataclass
@@ -70,33 +70,39 @@ def _years_near(today: date):
 
 def calendar_items(today: date, catch_up_days: int) -> list[CalendarItem]:
     """Runs of activities not done whose reminder day (per the year's calendar rules) was today or within the
-    catch-up days: the latest such rule per run."""
-    items, people = [], {}
-    for fy in _years_near(today):
-        activities = list(fy.calendar_activities.select_related("responsible_group", "fiscal_year"))
-        runs = [(activity, run) for activity in activities for run in activity.runs() if not activity.done_for(run)]
-        if not runs:
-            continue
-        rules = rules_for(fy, ReminderRule.Source.CALENDAR)
-        holidays = holiday_dates(fy.office, fy.start - timedelta(days=60), fy.end + timedelta(days=60))
-        for activity, (start, end) in runs:
-            latest = None
-            for rule in rules:
-                anchor = start if rule.anchor == ReminderRule.Anchor.START else end
-                day = shift_working_days(anchor, rule.offset, holidays)
-                if day <= today <= day + timedelta(days=catch_up_days) and (latest is None or day > latest[0]):
-                    latest = (day, rule)
-            if latest is None:
-                continue
-            rule = latest[1]
+    catch-up days: the latest such rule per run. Every office's years at once, in a fixed number of queries."""
+    years = {fy.pk: fy for fy in _years_near(today)}
+    activities = (CalendarActivity.objects.filter(fiscal_year_id__in=list(years)).select_related("responsible_group")
+                  .order_by("fiscal_year__office_id", "fiscal_year__year", "order", "id"))
+    runs = []
+    for activity in activities:
+        activity.fiscal_year = years[activity.fiscal_year_id]  # the year's office already loaded
+        runs += [(activity, run) for run in activity.runs() if not activity.done_for(run)]
+    if not runs:
+        return []
+    rules = rules_of({activity.fiscal_year_id for activity, _run in runs}, ReminderRule.Source.CALENDAR)
+    with_runs = [years[fy_id] for fy_id in rules]
+    holidays = holiday_dates_of({fy.office_id for fy in with_runs}, min(fy.start for fy in with_runs) - timedelta(days=60),
+                                max(fy.end for fy in with_runs) + timedelta(days=60))
+    due = []
+    for activity, (start, end) in runs:
+        days_off = holidays[activity.fiscal_year.office_id]
+        latest = None
+        for rule in rules[activity.fiscal_year_id]:
             anchor = start if rule.anchor == ReminderRule.Anchor.START else end
-            if fy.office_id not in people:
-                people[fy.office_id] = watchers(fy.office)
-            heads, planning = people[fy.office_id]
-            recipients = heads.get(activity.responsible_group_id, []) + planning
-            for person in {p.pk: p for p in recipients}.values():
-                items.append(CalendarItem(person, activity, rule, start, end,
-                                          working_days_between(today, anchor, holidays)))
+            day = shift_working_days(anchor, rule.offset, days_off)
+            if day <= today <= day + timedelta(days=catch_up_days) and (latest is None or day > latest[0]):
+                latest = (day, rule)
+        if latest is not None:
+            due.append((activity, start, end, latest[1], days_off))
+    people = watchers_of({activity.fiscal_year.office_id for activity, *_rest in due})
+    items = []
+    for activity, start, end, rule, days_off in due:
+        anchor = start if rule.anchor == ReminderRule.Anchor.START else end
+        heads, planning = people[activity.fiscal_year.office_id]
+        recipients = heads.get(activity.responsible_group_id, []) + planning
+        for person in {p.pk: p for p in recipients}.values():
+            items.append(CalendarItem(person, activity, rule, start, end, working_days_between(today, anchor, days_off)))
     return items
 
 

@@ -115,8 +115,12 @@ def _context(letter: Letter, today: date) -> dict:
     for item in letter.items:
         item.overdue = -item.days_left if item.days_left < 0 else 0
     context = {"today": today, "count": len(letter.items)}
+    by_kind = {}
+    for item in letter.items:
+        by_kind.setdefault(item.kind, []).append(item)
     for kind, source in SOURCES.items():
-        context.update(source.context([item for item in letter.items if item.kind == kind], today))
+        if kind in by_kind:  # a source with nothing in this letter has nothing to say in it
+            context.update(source.context(by_kind[kind], today))
     return context
 
 

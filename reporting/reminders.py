@@ -14,7 +14,7 @@ from accounts.models import Role, User
 from plans.lib.fiscal import fiscal_year_of
 from plans.lib.workdays import shift_working_days, working_days_between
 from plans.models import FiscalYear
-from plans.services import holiday_dates
+from plans.services import holiday_dates_of
 from reminders import outbox
 from reminders.sources import Source
 
@@ -63,35 +63,51 @@ class EditionItem:
                 f"{self.rule.audience}] {self.days_left:+d} working days, {len(self.missing)} not issued")
 
 
-def _people(office) -> list[User]:
-    return list(User.objects.filter(office=office, is_active=True, role_assignments__role__in=[
-        Role.PLANNING, Role.DIRECTOR]).exclude(email="").distinct().order_by("pk"))
+def _people_of(office_ids) -> dict[int, list[User]]:
+    """Planning staff and the director of each office (active, with an address), by office id, in one query."""
+    people = {office_id: [] for office_id in office_ids}
+    for user in User.objects.filter(office_id__in=list(people), is_active=True, role_assignments__role__in=[
+            Role.PLANNING, Role.DIRECTOR]).exclude(email="").distinct().order_by("pk"):
+        people[user.office_id].append(user)
+    return people
 
 
 def edition_items(today: date, catch_up_days: int) -> list[EditionItem]:
-    """Years whose editions are not all issued, on the days the rules name around their deadline."""
+    """Years whose editions are not all issued, on the days the rules name around their deadline: every office's
+    years at once, in a fixed number of queries."""
     year = fiscal_year_of(today)
-    items = []
-    for fy in FiscalYear.objects.filter(year__in=[year - 1, year, year + 1]).select_related("office"):
-        due = fy.editions_due
-        if not (today - timedelta(days=40) <= due <= today + timedelta(days=40)):
-            continue
-        holidays = holiday_dates(fy.office, due - timedelta(days=40), due + timedelta(days=40))
+    years = [fy for fy in FiscalYear.objects.filter(year__in=[year - 1, year, year + 1]).select_related("office")
+             .order_by("office_id", "year")
+             if today - timedelta(days=40) <= fy.editions_due <= today + timedelta(days=40)]
+    if not years:
+        return []
+    holidays = holiday_dates_of({fy.office_id for fy in years}, min(fy.editions_due for fy in years) - timedelta(days=40),
+                                max(fy.editions_due for fy in years) + timedelta(days=40))
+    due = []
+    for fy in years:
         latest = None
         for rule in RULES:
-            day = shift_working_days(due, rule.offset, holidays)
+            day = shift_working_days(fy.editions_due, rule.offset, holidays[fy.office_id])
             if day <= today <= day + timedelta(days=catch_up_days) and (latest is None or day > latest[0]):
                 latest = (day, rule)
-        if latest is None:
-            continue
-        issued = set(AnnualReport.objects.filter(fiscal_year=fy, state=AnnualReport.State.APPROVED,
-                                                 issued_on__isnull=False).values_list("audience", flat=True))
-        missing = [str(label) for value, label in Audience.choices if value not in issued]
+        if latest is not None:
+            due.append((fy, latest[1]))
+    if not due:
+        return []
+    issued = {}
+    for fy_id, audience in AnnualReport.objects.filter(
+            fiscal_year_id__in=[fy.pk for fy, _rule in due], state=AnnualReport.State.APPROVED,
+            issued_on__isnull=False).values_list("fiscal_year_id", "audience"):
+        issued.setdefault(fy_id, set()).add(audience)
+    people = _people_of({fy.office_id for fy, _rule in due})
+    items = []
+    for fy, rule in due:
+        missing = [str(label) for value, label in Audience.choices if value not in issued.get(fy.pk, set())]
         if not missing:
             continue
-        days_left = working_days_between(today, due, holidays)
-        for person in _people(fy.office):
-            items.append(EditionItem(person, fy, missing, latest[1], days_left))
+        days_left = working_days_between(today, fy.editions_due, holidays[fy.office_id])
+        for person in people[fy.office_id]:
+            items.append(EditionItem(person, fy, missing, rule, days_left))
     return items
 
 
