@@ -1,0 +1,59 @@
+"""The sweep's queries do not grow with the number of forms, letters or offices (issue 18 §3)."""
+
+from datetime import date
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Role
+from plans import services
+from projects import workflow
+from reminders import sweep
+from reminders.models import Message, Reminder
+
+from ..conftest import make_project, submit_q1
+from ..factories import OfficeFactory, UserFactory, WorkGroupFactory
+
+# FY 2569 Q1 is due Fri 9 Jan 2026: 7 Jan is two working days before, 14 Jan three after (escalation).
+BEFORE, ESCALATION = date(2026, 1, 7), date(2026, 1, 14)
+
+
+def add_offices(offices: int, projects: int, start: int = 0) -> None:
+    """``offices`` offices with ``projects`` projects each, over two groups and three owners: one form sent,
+    one returned, the rest not started; a group head per group and planning staff to escalate to."""
+    for n in range(start, start + offices):
+        office = OfficeFactory(code=f"Q{n}")
+        fy = services.get_or_create_fiscal_year(office, 2569)[0]
+        groups = [WorkGroupFactory(office=office, code=f"Q{n}G{g}") for g in range(2)]
+        owners = [UserFactory(office=office, roles=[Role.OWNER], groups=[groups[o % 2]]) for o in range(3)]
+        planner = UserFactory(office=office, roles=[Role.PLANNING], groups=[groups[0]])
+        for group in groups:
+            UserFactory(office=office, roles=[Role.GROUP_HEAD], groups=[group])
+        made = [make_project(fy, groups[p % 2], f"Q{n}-{p}", owners=[owners[p % 3], owners[(p + 1) % 3]])
+                for p in range(projects)]
+        submit_q1(made[0], owners[0])
+        returned = submit_q1(made[1], owners[1])
+        workflow.return_report(returned.pk, by=planner, expected_version=returned.version, reason="เพิ่มหลักฐาน")
+
+
+def counted_sweep(day: date) -> tuple[int, int, int]:
+    """(queries, letters, reminders) of a sweep on ``day``, undone afterwards."""
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        letters = sweep.sweep(day)
+        reminders = Reminder.objects.count()
+        assert Message.objects.filter(kind=Message.Kind.DEADLINE).count() == len(letters)
+        assert not Reminder.objects.filter(message=None).exists()  # each linked to its letter's message
+        transaction.set_rollback(True)
+    return len(queries) - 3, len(letters), reminders  # less the three checks above
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", [BEFORE, ESCALATION])
+def test_sweep_queries_do_not_grow_with_forms_or_offices(day, locmem_mail):
+    add_offices(2, 3)
+    small, small_letters, small_reminders = counted_sweep(day)
+    add_offices(4, 10, start=2)
+    large, large_letters, large_reminders = counted_sweep(day)
+    assert large_letters > 2 * small_letters and large_reminders > 5 * small_reminders
+    assert large <= small + 2, f"{small} queries for {small_letters} letters, {large} for {large_letters}"
