@@ -8,6 +8,7 @@ staff with the office's count. The sweep's unique keys tell each person once per
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from accounts.models import User
@@ -18,7 +19,8 @@ from projects.models import Project
 from reminders import outbox
 from reminders.sources import Source
 
-from .fields import Book, State
+from .fields import Book, State, in_scope
+from .models import Entry
 from .stages import stages_of
 
 
@@ -66,8 +68,9 @@ class WindowItem:
 
 
 def window_items(today: date, catch_up_days: int) -> list[WindowItem]:
-    """Windows closing on the rules' days, with projects not keyed: the stages of every office's years in two
-    queries; the projects' book only for the years with a window due today."""
+    """Windows closing on the rules' days, with projects not keyed (as the board's status says): every office's
+    years in a fixed number of queries, plus the projects' book (which compares keyed data with today's) for
+    each year where a project was keyed for a window due today — and for those projects only."""
     year = fiscal_year_of(today)
     years = list(FiscalYear.objects.filter(year__in=[year - 1, year, year + 1]).select_related("office")
                  .order_by("office_id", "year"))
@@ -86,14 +89,35 @@ def window_items(today: date, catch_up_days: int) -> list[WindowItem]:
                     due.append((stage, window, latest))
         if due:
             due_years.append((fy, due))
+    if not due_years:
+        return []
     people = watchers_of({fy.office_id for fy, _due in due_years})
+    projects = list(in_scope(Project.objects.filter(fiscal_year_id__in=[fy.pk for fy, _due in due_years]))
+                    .only("id", "code", "name", "office_id", "fiscal_year_id").order_by("code"))
+    prefetch_related_objects(projects, "owners")
+    by_year = {}
+    for project in projects:
+        by_year.setdefault(project.fiscal_year_id, []).append(project)
+    keyed = {}  # (project, stage) → rounds keyed: only a project with a keyed entry can be "keyed"
+    for project_id, stage_id, round_ in Entry.objects.filter(
+            stage_id__in={stage.pk for _fy, due in due_years for stage, _w, _l in due if stage.pk},
+            state=Entry.State.KEYED).values_list("project_id", "stage_id", "round"):
+        keyed.setdefault((project_id, stage_id), []).append(round_)
+
+    def counts(project, stage, round_: int) -> bool:  # as Book.entry: a keyed entry that counts for the round
+        rounds = keyed.get((project.pk, stage.pk), [])
+        return any(r == round_ if stage.per_quarter else r <= round_ for r in rounds)
+
     items = []
     for fy, due in due_years:
-        book = Book(fy, Project.objects.filter(office=fy.office))
+        candidates = by_year.get(fy.pk, [])
+        # Those with a keyed entry are keyed unless their data changed since: the book compares (their year only).
+        checked = [p.pk for p in candidates if any(counts(p, stage, window.round) for stage, window, _l in due)]
+        book = Book(fy, Project.objects.filter(pk__in=checked)) if checked else None
         _heads, planning = people[fy.office_id]
         for stage, window, latest in due:
-            waiting = [s.project for s in book.statuses(stage, window.round)
-                       if s.state not in (State.KEYED,)]
+            done = {s.project.pk for s in book.statuses(stage, window.round) if s.state == State.KEYED} if book else set()
+            waiting = [project for project in candidates if project.pk not in done]
             if not waiting:
                 continue
             days_left = (window.closes - today).days
@@ -103,9 +127,9 @@ def window_items(today: date, catch_up_days: int) -> list[WindowItem]:
                     for owner in project.owners.all():
                         if owner.is_active and owner.email:
                             mine.setdefault(owner.pk, (owner, []))[1].append(project)
-                for owner, projects in mine.values():
+                for owner, projects_ in mine.values():
                     items.append(WindowItem(owner, fy, stage, window.round, window.closes, latest["owner"],
-                                            days_left, projects))
+                                            days_left, projects_))
             if "escalation" in latest:
                 for person in planning:
                     items.append(WindowItem(person, fy, stage, window.round, window.closes, latest["escalation"],
