@@ -57,3 +57,35 @@ def test_sweep_queries_do_not_grow_with_forms_or_offices(day, locmem_mail):
     large, large_letters, large_reminders = counted_sweep(day)
     assert large_letters > 2 * small_letters and large_reminders > 5 * small_reminders
     assert large <= small + 2, f"{small} queries for {small_letters} letters, {large} for {large_letters}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_racing_another_neither_crashes_nor_sends_twice_and_keeps_each_reminder_linked(locmem_mail,
+                                                                                                monkeypatch):
+    """Where the advisory lock does not hold (SQLite), another sweep may record the same letter between this one's
+    plan and its inserts: its message and reminders stand, this one adds the rest, linked, and nothing goes twice."""
+    from django.core import mail
+
+    add_offices(1, 3)
+    planned = sweep.plan
+
+    def racing(today):
+        letters = planned(today)
+        first = letters[0]
+        message = Message.objects.create(key=sweep._message_key(first, today), kind=Message.Kind.DEADLINE,
+                                         recipient=first.recipient, office_id=first.recipient.office_id,
+                                         to_email=first.email, subject="s", body_text="t")
+        Reminder.objects.bulk_create([Reminder(key=item.key, office_id=item.office_id, recipient=first.recipient,
+                                               project=item.project, quarter=item.quarter, rule=item.rule.code,
+                                               audience=item.rule.audience, due_date=item.due_date, day=today,
+                                               message=message) for item in first.items])
+        return letters
+
+    monkeypatch.setattr(sweep, "plan", racing)
+    mail.outbox.clear()
+    letters = sweep.sweep(BEFORE)
+    deadline = Message.objects.filter(kind=Message.Kind.DEADLINE)
+    assert deadline.count() == len(letters) > 1  # the racer's message was not made again
+    assert Reminder.objects.count() == sum(len(letter.items) for letter in letters)
+    assert not Reminder.objects.filter(message=None).exists()
+    assert len(mail.outbox) == len(letters) - 1  # the racer's letter is the racer's to send
