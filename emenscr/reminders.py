@@ -116,7 +116,8 @@ def window_items(today: date, catch_up_days: int) -> list[WindowItem]:
         book = Book(fy, Project.objects.filter(pk__in=checked)) if checked else None
         _heads, planning = people[fy.office_id]
         for stage, window, latest in due:
-            done = {s.project.pk for s in book.statuses(stage, window.round) if s.state == State.KEYED} if book else set()
+            statuses = book.statuses(stage, window.round) if book else []
+            done = {status.project.pk for status in statuses if status.state == State.KEYED}
             waiting = [project for project in candidates if project.pk not in done]
             if not waiting:
                 continue

@@ -82,7 +82,8 @@ def calendar_items(today: date, catch_up_days: int) -> list[CalendarItem]:
         return []
     rules = rules_of({activity.fiscal_year_id for activity, _run in runs}, ReminderRule.Source.CALENDAR)
     with_runs = [years[fy_id] for fy_id in rules]
-    holidays = holiday_dates_of({fy.office_id for fy in with_runs}, min(fy.start for fy in with_runs) - timedelta(days=60),
+    holidays = holiday_dates_of({fy.office_id for fy in with_runs},
+                                min(fy.start for fy in with_runs) - timedelta(days=60),
                                 max(fy.end for fy in with_runs) + timedelta(days=60))
     due = []
     for activity, (start, end) in runs:
@@ -102,7 +103,8 @@ def calendar_items(today: date, catch_up_days: int) -> list[CalendarItem]:
         heads, planning = people[activity.fiscal_year.office_id]
         recipients = heads.get(activity.responsible_group_id, []) + planning
         for person in {p.pk: p for p in recipients}.values():
-            items.append(CalendarItem(person, activity, rule, start, end, working_days_between(today, anchor, days_off)))
+            items.append(CalendarItem(person, activity, rule, start, end,
+                                      working_days_between(today, anchor, days_off)))
     return items
 
 

@@ -81,7 +81,8 @@ def edition_items(today: date, catch_up_days: int) -> list[EditionItem]:
              if today - timedelta(days=40) <= fy.editions_due <= today + timedelta(days=40)]
     if not years:
         return []
-    holidays = holiday_dates_of({fy.office_id for fy in years}, min(fy.editions_due for fy in years) - timedelta(days=40),
+    holidays = holiday_dates_of({fy.office_id for fy in years},
+                                min(fy.editions_due for fy in years) - timedelta(days=40),
                                 max(fy.editions_due for fy in years) + timedelta(days=40))
     due = []
     for fy in years:

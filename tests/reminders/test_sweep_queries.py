@@ -34,7 +34,8 @@ def add_offices(offices: int, projects: int, start: int = 0) -> None:
                 for p in range(projects)]
         submit_q1(made[0], owners[0])
         returned = submit_q1(made[1], owners[1])
-        workflow.return_report(returned.pk, by=planner, expected_version=returned.version, reason="เพิ่มหลักฐาน")
+        workflow.return_report(returned.pk, by=planner, expected_version=returned.version,
+                               reason="เพิ่มหลักฐาน")
 
 
 def counted_sweep(day: date) -> tuple[int, int, int]:
