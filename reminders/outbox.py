@@ -60,8 +60,9 @@ def _message(*, key: str, kind: str, recipient, office, template: str, context: 
     """The unsaved message, composed in its addressee's language (the address already resolved)."""
     subject, text, html = compose(template, {**context, "recipient": recipient, "recipient_name": to_name},
                                   language=language)
-    return Message(key=key, kind=kind, recipient=recipient, office_id=getattr(office, "pk", office),
-                   to_email=to_email, to_name=to_name[:200], subject=subject[:300], body_text=text, body_html=html)
+    where = {"office": office} if hasattr(office, "pk") else {"office_id": office}
+    return Message(key=key, kind=kind, recipient=recipient, **where, to_email=to_email, to_name=to_name[:200],
+                   subject=subject[:300], body_text=text, body_html=html)
 
 
 def enqueue(*, key: str, kind: str, recipient=None, office, template: str, context: dict, to_email: str = "",
