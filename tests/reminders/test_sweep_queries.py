@@ -90,3 +90,33 @@ def test_a_sweep_racing_another_neither_crashes_nor_sends_twice_and_keeps_each_r
     assert Reminder.objects.count() == sum(len(letter.items) for letter in letters)
     assert not Reminder.objects.filter(message=None).exists()
     assert len(mail.outbox) == len(letters) - 1  # the racer's letter is the racer's to send
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_on_postgresql_write_each_letter_once(locmem_mail):
+    """The advisory lock: the second sweep waits for the first, then finds everything told."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's")
+    add_offices(2, 4)
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(len(sweep.sweep(BEFORE)))
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and sorted(results)[0] == 0 and sorted(results)[1] > 0
+    assert Message.objects.filter(kind=Message.Kind.DEADLINE).count() == max(results)
+    assert not Reminder.objects.filter(message=None).exists()
