@@ -304,3 +304,16 @@ def test_the_office_pages_link_to_the_public_page_only_while_it_publishes(client
     Setting.objects.create(office=office, publishes=True)
     assert public in client.get(reverse("reporting:annual_list")).content.decode()
     assert public in client.get(reverse("publication:settings")).content.decode()
+
+
+@pytest.mark.django_db
+def test_quarters_not_begun_show_no_disbursement_figure(client, office, publishing, year_data, monkeypatch):
+    import re
+    from datetime import date
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 1, 20))  # FY 2569 Q2
+    html = client.get(reverse("publication:office", args=[office.code]), {"fy": 2569}).content.decode()
+    table = re.search(r'<table[^>]*id="budget".*?</table>', html, re.S).group(0)
+    rows = re.findall(r'<th scope="row" class="fw-normal">([^<]*)</th><td class="num">([^<]*)</td>', table)
+    assert [cell for _label, cell in rows[2:]] == ["-", "-"], rows  # Q3 and Q4: nothing paid, nothing to show yet
+    assert rows[0][1] != "-"
