@@ -272,6 +272,16 @@ def test_publication_setting_permission_matrix(client, office, role, get_status,
 
 
 @pytest.mark.django_db
+def test_a_refusal_says_in_thai_who_sets_publication(client, office, owner):
+    client.force_login(owner)
+    response = client.get(reverse("publication:settings"))
+    page = response.content.decode()
+    assert response.status_code == 403 and "คุณไม่มีสิทธิ์เปิดหน้านี้" in page
+    assert "เจ้าหน้าที่กลุ่มนโยบายและแผนและผู้อำนวยการเป็นผู้เลือกว่าสำนักงานจะเผยแพร่หรือไม่" in page
+    assert "Forbidden" not in page and 'href="/"' in page
+
+
+@pytest.mark.django_db
 def test_central_viewer_reads_but_never_sets(client, office):
     central = UserFactory(office=office, roles=[Role.CENTRAL])
     client.force_login(central)
