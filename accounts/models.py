@@ -41,6 +41,18 @@ class Office(models.Model):
     def __str__(self):
         return self.name
 
+    # The official name's opening, as Thai offices abbreviate it (สพป.ชุมพร เขต 1, สพม. เขต 12).
+    SHORT_PREFIXES = (("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา", "สพป."), ("สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา", "สพม."))
+
+    @property
+    def short_name(self) -> str:
+        """The name as a table of many offices shows it: an area office's long opening abbreviated."""
+        for long, short in self.SHORT_PREFIXES:
+            if self.name.startswith(long):
+                rest = self.name[len(long):]
+                return short + (" " + rest.lstrip() if rest.startswith(" ") else rest)
+        return self.name
+
     @property
     def is_area_office(self) -> bool:
         """An educational service area office (สพป./สพม.): the office that holds plans and projects."""

@@ -36,6 +36,19 @@ def filters(request, fy):
     return quarter, group, list(groups), basis
 
 
+ROLLUP_KEYS = ("fy", "q", "kind", "province", "region", "sort", "basis")
+
+
+def rollup_query(request, fy, quarter) -> str:
+    """The roll-up's query string to go back to from a drill-in: the filters and order it was opened with
+    (``?rollup=``, only the roll-up's own keys), else this page's year and quarter."""
+    from django.http import QueryDict
+
+    asked = QueryDict(request.GET.get("rollup", "")[:500])
+    kept = {key: asked[key][:50] for key in ROLLUP_KEYS if asked.get(key)}
+    return urlencode(kept or {"fy": fy.year, **({"q": quarter} if quarter else {})})
+
+
 @login_required
 @require_safe
 def dashboard(request):
@@ -77,6 +90,7 @@ def dashboard(request):
         "project_count": year.project_count,
         "totals": [(q, year.totals[q.number]) for q in year.form_quarters],
         "open_actions": open_actions, "open_action_count": actions.count(), "today": today, "drill": drill,
+        "rollup_query": rollup_query(request, fy, quarter) if drill else "",
     })
 
 

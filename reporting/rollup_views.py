@@ -106,8 +106,9 @@ def rollup_page(request):
         "regions": list(rollup.regions(request.user)), "provinces": rollup.provinces(request.user),
         "kinds": [(k, Office.Kind(k).label) for k in rollup.AREA_KINDS],
         "query_string": urlencode(_query(chosen, data)),
+        # the drill-in's way back: this page with its filters and order (reporting.dashboard.rollup_query)
         "drill_query": urlencode({"q": data.quarter, **(
-            {"basis": data.basis} if data.basis != Basis.SUBMITTED else {})}),
+            {"basis": data.basis} if data.basis != Basis.SUBMITTED else {}), "rollup": urlencode(_query(chosen, data))}),
     })
 
 

@@ -174,5 +174,14 @@ def test_the_central_viewer_sees_a_region_of_offices_with_varied_figures():
     assert any(row.forms.late for row in region) and any(row.forms.missing for row in region)
     assert any(not row.forms.late and not row.forms.missing for row in region)
     assert len({row.disbursed_percent for row in region}) >= 4 and any(row.below_target for row in region)
+    # Plausible to a reader: no office pays out more than its budget, a share of students is at most 100 %, and
+    # not every office meets its indicator.
+    assert all(row.disbursed <= row.budget for row in region), [(r.office.code, r.disbursed_percent) for r in region]
+    assert any(row.met for row in region) and any(row.not_yet for row in region)
+    from projects.models import IndicatorResult
+
+    shares = IndicatorResult.objects.filter(target__indicator__unit="ร้อยละ", report__project__fiscal_year__office__in=[
+        row.office for row in region]).values_list("value", flat=True)
+    assert shares and max(shares) <= 100
     live = rollup.build(rollup.scope(central), year=2570, quarter=1, today=date(2026, 12, 3))
     assert all(row.projects for row in live.rows if row.office.parent.code == "REG5")

@@ -1,12 +1,19 @@
 """The public page of a publishing office, as a visitor who never logs in, in Chromium: the approved figures,
-the approved edition's PDF link and the open data; the year picker; a non-publishing office answers 404.
-Screenshots at 1366 and 375 px go to var/screens/publication-*.png (and TIDTAM_SCREENS when set)."""
+the approved edition's PDF link and the open data (CSV: UTF-8 with BOM, Thai headers); the year picker; a
+non-publishing office answers 404; axe finds nothing critical or serious at 1366 or 375 px. The setting as the
+director sets it, and refused in Thai to a project owner. Screenshots at 1366 and 375 px go to
+var/screens/publication-*.png (and TIDTAM_SCREENS when set)."""
 
 from datetime import date
 
 import pytest
 
+from accounts.demo import DEMO_PASSWORD
 from plans.lib.fiscal import fiscal_year_of
+from publication.content import CSV_HEADERS
+
+from .conftest import log_in
+from .test_accessibility import _serious_violations
 
 from .test_foundation_screens import demo, demo_rows  # noqa: F401 (the demo data, seeded once per module)
 
@@ -31,18 +38,54 @@ def test_a_visitor_reads_a_publishing_office_and_not_the_others(browser, live_se
     assert page.locator("#indicators tbody tr").count() >= 1 and page.locator("#completeness tbody tr").count() >= 1
     assert page.locator("#csv-link").get_attribute("href") == f"/public/SPM12/{CLOSED}/data.csv"
     assert page.locator("nav.navbar").count() == 0 and page.locator("input[name=csrfmiddlewaretoken]").count() == 0
+    assert _serious_violations(page) == []
     screenshot(page, "publication-01-public-1366")
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert _serious_violations(page) == []  # its wide tables scroll by keyboard too (static/js/forms.js)
     screenshot(page, "publication-02-public-375")
 
     data = context.request.get(f"{live_server.url}/public/SPM12/{CLOSED}/data.json")
     assert data.status == 200 and data.json()["fiscal_year"] == CLOSED
+    projects = len(data.json()["projects"])
+    table = context.request.get(f"{live_server.url}/public/SPM12/{CLOSED}/data.csv")
+    body = table.body()
+    assert table.status == 200 and body.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read Thai
+    lines = body.decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(CSV_HEADERS) and len(lines) == 1 + 4 * projects
 
     page.set_viewport_size({"width": 1366, "height": 900})
     response = page.goto(f"{live_server.url}/public/SPPTAK2/")
     assert response.status == 404
     screenshot(page, "publication-03-not-publishing-404")
+    context.close()
+
+
+def test_the_director_sets_publication_and_a_project_owner_is_refused_in_thai(browser, live_server, screenshot,
+                                                                               demo):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
+    page = context.new_page()
+    log_in(page, live_server, "director@spm12.example.go.th", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/publication/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#publishing").count() == 1 and page.locator("#public-link").inner_text().endswith(
+        "/public/SPM12/")
+    assert _serious_violations(page) == []
+    screenshot(page, "publication-04-settings-1366")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "publication-05-settings-375")
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
+    page = context.new_page()
+    log_in(page, live_server, "owner@spm12.example.go.th", DEMO_PASSWORD)
+    response = page.goto(f"{live_server.url}/publication/")
+    assert response.status == 403 and "คุณไม่มีสิทธิ์เปิดหน้านี้" in page.locator("h1").inner_text()
+    assert "ผู้อำนวยการ" in page.locator("#refusal").inner_text()
+    screenshot(page, "publication-06-settings-refused")
     context.close()

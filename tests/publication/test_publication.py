@@ -272,6 +272,16 @@ def test_publication_setting_permission_matrix(client, office, role, get_status,
 
 
 @pytest.mark.django_db
+def test_a_refusal_says_in_thai_who_sets_publication(client, office, owner):
+    client.force_login(owner)
+    response = client.get(reverse("publication:settings"))
+    page = response.content.decode()
+    assert response.status_code == 403 and "คุณไม่มีสิทธิ์เปิดหน้านี้" in page
+    assert "เจ้าหน้าที่กลุ่มนโยบายและแผนและผู้อำนวยการเป็นผู้เลือกว่าสำนักงานจะเผยแพร่หรือไม่" in page
+    assert "Forbidden" not in page and 'href="/"' in page
+
+
+@pytest.mark.django_db
 def test_central_viewer_reads_but_never_sets(client, office):
     central = UserFactory(office=office, roles=[Role.CENTRAL])
     client.force_login(central)
@@ -304,3 +314,16 @@ def test_the_office_pages_link_to_the_public_page_only_while_it_publishes(client
     Setting.objects.create(office=office, publishes=True)
     assert public in client.get(reverse("reporting:annual_list")).content.decode()
     assert public in client.get(reverse("publication:settings")).content.decode()
+
+
+@pytest.mark.django_db
+def test_quarters_not_begun_show_no_disbursement_figure(client, office, publishing, year_data, monkeypatch):
+    import re
+    from datetime import date
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 1, 20))  # FY 2569 Q2
+    html = client.get(reverse("publication:office", args=[office.code]), {"fy": 2569}).content.decode()
+    table = re.search(r'<table[^>]*id="budget".*?</table>', html, re.S).group(0)
+    rows = re.findall(r'<th scope="row"[^>]*>([^<]*)</th><td class="num">([^<]*)</td>', table)
+    assert [cell for _label, cell in rows[2:]] == ["-", "-"], rows  # Q3 and Q4: nothing paid, nothing to show yet
+    assert rows[0][1] != "-"

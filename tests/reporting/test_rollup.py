@@ -242,3 +242,44 @@ def test_a_central_viewers_home_page_is_the_rollup(client, tree, region_data, of
     at_office = UserFactory(email="central@office.go.th", office=office, roles=[Role.CENTRAL])
     client.force_login(at_office)
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_drill_ins_way_back_keeps_the_rollups_filters_and_order(client, monkeypatch, tree, region_data,
+                                                                     other_office):
+    import re
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: LATER)
+    client.force_login(tree["central"])
+    page = client.get(reverse("reporting:rollup"), {"fy": 2569, "q": 1, "kind": "spp", "region": tree["region"].pk,
+                                                    "sort": "-late"}).content.decode()
+    link = unescape(re.search(rf'href="([^"]*office={other_office.pk}[^"]*)"', page).group(1))
+    drill = client.get(link).content.decode()
+    back = unescape(re.search(r'href="([^"]*)" id="back-to-rollup"', drill).group(1))
+    assert urlsplit(back).path == reverse("reporting:rollup")
+    assert parse_qs(urlsplit(back).query) == {"fy": ["2569"], "q": ["1"], "kind": ["spp"],
+                                              "region": [str(tree["region"].pk)], "sort": ["-late"]}
+    assert f'name="rollup" value="' in drill  # changing the dashboard's filters keeps the way back
+    # opened without (or with nonsense in) ?rollup=: back to the roll-up of the page's year and quarter
+    for rollup_param in ("", "<script>=1&zz=2", "fy=2569&evil=%0d%0a"):
+        drill = client.get(reverse("reporting:dashboard"), {"office": other_office.pk, "fy": 2569, "q": 2,
+                                                            "rollup": rollup_param})
+        assert drill.status_code == 200
+        back = unescape(re.search(r'href="([^"]*)" id="back-to-rollup"', drill.content.decode()).group(1))
+        assert set(parse_qs(urlsplit(back).query)) <= {"fy", "q"}, back
+
+
+@pytest.mark.django_db
+def test_offices_show_their_short_name_and_an_office_without_projects_no_pending_mark(client, monkeypatch, tree,
+                                                                                      region_data, other_office):
+    import re
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: LATER)
+    services.get_or_create_fiscal_year(tree["outside"], 2569)  # a year, and no project in it
+    client.force_login(tree["central"])
+    page = client.get(reverse("reporting:rollup"), {"fy": 2569, "q": 1}).content.decode()
+    row = re.search(r'<tr data-office="SPMOUT">.*?</tr>', page, re.S).group(0)
+    assert ">สพม.นอกภาค</a>" in row and 'title="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษานอกภาค"' in row
+    assert "…" not in row and "—" in row  # no projects: nothing is "not due yet"
