@@ -89,6 +89,10 @@ def test_a_rebuild_after_a_form_changed_reuses_parts_and_reads_as_a_cold_build(
     small.goto(f"{live_server.url}/reporting/annual/{again.pk}/")
     assert said(again) in small.locator("#annual-parts").inner_text()
     assert small.evaluate("document.documentElement.scrollWidth") <= 375  # nothing pushes the page sideways
+    lines = small.evaluate("""() => { const range = document.createRange();
+        range.selectNodeContents(document.getElementById("today"));
+        return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size; }""")
+    assert lines == 1  # the date in the office bar stays on one line: "พ.ศ." is never cut from its year
     screenshot(small, "annual-rebuild-02-status-375")
     narrow.close()
 
