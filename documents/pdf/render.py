@@ -164,12 +164,15 @@ def merge(parts: list[bytes], outline: list[tuple[str, int, int]] = (), metadata
 def assemble(parts: list[bytes], *, overlays: list[tuple[bytes, int]] = (), outline: list[tuple[str, int, int]] = (),
              metadata: dict | None = None) -> bytes:
     """Concatenate PDFs, lay each overlay's pages over the pages from its start index (page numbers), add the
-    bookmarks (title, page index, level) and the metadata: one writer, written once."""
+    bookmarks (title, page index, level) — the only ones: the parts' own are left out — and the metadata: one
+    writer, written once."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
+        # Without the part's own bookmarks (WeasyPrint makes one per heading): the outline is ``outline`` alone,
+        # whichever parts were rendered alone and which in a batch, cut apart without theirs.
+        writer.append(PdfReader(io.BytesIO(part)), import_outline=False)
     for overlay, start in overlays:
         for offset, number in enumerate(PdfReader(io.BytesIO(overlay)).pages):
             if start + offset < len(writer.pages):

@@ -60,3 +60,18 @@ def test_the_progress_of_a_build_needs_no_inline_style(client, fy, planning, off
     fragment = client.get(reverse("reporting:annual_detail", args=[report.pk]), HTTP_HX_REQUEST="true")
     html = fragment.content.decode()
     assert 'value="40"' in html and "<progress" in html and "style=" not in html
+
+
+@pytest.mark.django_db
+def test_a_build_under_way_says_its_parts_are_being_made_not_made(client, fy, planning, office):
+    """While a worker renders, the plan is known (what is reused, what is to make) but nothing new is made yet."""
+    report = AnnualReport.objects.create(office=office, fiscal_year=fy, audience="obec", created_by=planning,
+                                         state=AnnualReport.State.GENERATING, progress=20, parts_reused=44,
+                                         parts_rendered=3)
+    client.force_login(planning)
+    url = reverse("reporting:annual_detail", args=[report.pk])
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "ใช้ส่วนที่จัดทำไว้แล้ว 44 ส่วน กำลังจัดทำใหม่ 3 ส่วน" in fragment
+    AnnualReport.objects.filter(pk=report.pk).update(state=AnnualReport.State.DRAFT, progress=100)
+    done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "ใช้ส่วนที่จัดทำไว้แล้ว 44 ส่วน จัดทำใหม่ 3 ส่วน" in done and "กำลังจัดทำใหม่" not in done

@@ -216,3 +216,35 @@ def test_the_edition_page_says_how_many_parts_were_reused_and_made(client, setti
     assert said in second  # in the message after the build, and on the page
     assert said in client.get(reverse("reporting:annual_detail", args=[report.pk])).content.decode()
     assert first.file.read() != b"" and first.sha256  # the first edition's stored PDF stays as it was
+
+
+def outline_of(pdf: bytes) -> list[tuple[int, str, int]]:
+    """The bookmarks pane: (depth, title, 0-based page) in the order a reader shows them."""
+    reader = PdfReader(io.BytesIO(pdf))
+    out = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def test_the_bookmarks_are_the_contents_alone_and_a_rebuild_has_the_cold_builds(settings, tmp_path):
+    """Each part's own headings must not come along into the merged PDF: they listed sections twice, before the
+    cover, and a part rendered alone (after a change) brought its project in as a section of its own."""
+    data = year(20)  # more than a batch: most projects are rendered together and cut apart
+    first = annual.build(data)
+    data["projects"][5]["problems"] = "ครูผู้รับผิดชอบย้ายระหว่างปี จึงต้องมอบหมายงานใหม่"
+    again = annual.build(data)
+    assert again.rendered == 1
+    expected = [(0, "ปก", 0)] + [(level, title, again.front_pages + number - 1)
+                                 for title, number, level in again.toc]
+    assert outline_of(again.pdf) == expected
+    assert outline_of(first.pdf) == [(0, "ปก", 0)] + [(level, title, first.front_pages + number - 1)
+                                                      for title, number, level in first.toc]
+    assert outline_of(cold_build(data, settings, tmp_path / "cold").pdf) == expected
