@@ -68,6 +68,11 @@ def test_import_fix_and_browse_the_plan(page, live_server, screenshot, setup, tm
     page.wait_for_timeout(200)
     assert "โครงการพัฒนาคุณภาพการศึกษา" not in page.locator("#results").inner_text()
     screenshot(page, "project-list-search")
+    # A select still filters at once; leaving the search box sends nothing more (no request to abort).
+    with page.expect_response(lambda r: "/projects/?" in r.url and "status=" in r.url):
+        page.select_option("#id_status", index=1)
+    page.select_option("#id_status", index=0)
+    page.wait_for_load_state("networkidle")
     page.click("text=โครงการนิเทศ")
     page.wait_for_load_state("networkidle")
     assert "นิเทศโรงเรียน" in page.content() and "80,000.00" in page.content()
