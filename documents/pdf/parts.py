@@ -73,6 +73,7 @@ class Found:
     parts: list  # render.Rendered, in the order asked
     reused: int
     rendered: int
+    fresh: frozenset = frozenset()  # the indexes of the parts rendered now
 
 
 class Store:
@@ -176,7 +177,8 @@ class Store:
             for index in missing[key]:
                 results[index] = part
         self.evict(keep=frozenset(keys))
-        return Found(results, len(documents) - sum(len(v) for v in missing.values()), len(order))
+        return Found(results, len(documents) - sum(len(v) for v in missing.values()), len(order),
+                     frozenset(index for indexes in missing.values() for index in indexes))
 
 
 BATCH = 16  # parts rendered together in one WeasyPrint document, then cut apart

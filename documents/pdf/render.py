@@ -145,6 +145,18 @@ def page_numbers_html(count: int, *, first: int = 1, style: str = "decimal", unn
     return NUMBERS_PAGE.format(faces=font_faces(), style=style, start=first, pages=pages, margins=PAGE_MARGINS)
 
 
+NUMBERS_CHUNK = 100  # pages per page-number overlay (see numbers_chunks)
+
+
+def numbers_chunks(count: int, *, style: str = "decimal", cover: bool = False) -> list[tuple[str, int]]:
+    """The page-number overlays of ``count`` pages numbered from 1 (the first left blank when ``cover``), as
+    (HTML, first page index) of chunks of NUMBERS_CHUNK pages and one of the rest: rendered in parallel, and
+    the whole chunks, which do not depend on the document's length, are found again by later builds."""
+    return [(page_numbers_html(min(NUMBERS_CHUNK, count - start), first=start + 1, style=style,
+                               unnumbered={0} if cover and start == 0 else frozenset()), start)
+            for start in range(0, count, NUMBERS_CHUNK)]
+
+
 def stamp(pdf: bytes, numbers: bytes) -> bytes:
     """Lay the numbers' pages over ``pdf``'s pages, one for one."""
     return assemble([pdf], overlays=[(numbers, 0)])
