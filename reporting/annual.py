@@ -343,15 +343,23 @@ def build(data: dict, *, thai_digits: bool = False, progress=None, on_plan=None)
         page += result.pages
     body_pages = page
     context = _context(data, thai_digits)
-    front = store.render_all([_document("front", {**context, "toc": toc})], version=version, on_plan=plan).parts[0]
     style = "thai" if thai_digits else "decimal"
-    numbers = store.render_all([
-        render.page_numbers_html(front.pages, first=1, style="thai-letters", unnumbered={0}),
-        render.page_numbers_html(body_pages, first=1, style=style)], version=version).parts
+    # The contents and the body's page numbers in one parallel round, then the contents' own numbers.
+    body_numbers = render.numbers_chunks(body_pages, style=style)
+    found_front = store.render_all([_document("front", {**context, "toc": toc})]
+                                   + [html for html, _start in body_numbers], version=version)
+    fresh = 0 in found_front.fresh  # the contents counts as a part; the page numbers do not
+    plan(int(not fresh), int(fresh))
+    front = found_front.parts[0]
+    front_numbers = render.numbers_chunks(front.pages, style="thai-letters", cover=True)
+    overlays = [(part.pdf, start) for part, (_html, start) in zip(
+        store.render_all([html for html, _start in front_numbers], version=version).parts, front_numbers)]
+    overlays += [(part.pdf, front.pages + start)
+                 for part, (_html, start) in zip(found_front.parts[1:], body_numbers)]
     tell(90)
     outline = [("ปก", 0, 0)] + [(title, front.pages + number - 1, level) for title, number, level in toc]
     pdf = render.assemble([front.pdf] + [result.pdf for result in found.parts],
-                          overlays=[(numbers[0].pdf, 0), (numbers[1].pdf, front.pages)], outline=outline, metadata={
+                          overlays=overlays, outline=outline, metadata={
         "/Title": f"รายงานผลการดำเนินงานประจำปีงบประมาณ พ.ศ. {data['fiscal_year']} — {data['office']['name']}",
         "/Author": data["office"]["name"], "/Subject": AUDIENCES[data["audience"]]["name"],
         "/Creator": "Tidtam"})

@@ -73,6 +73,7 @@ class Found:
     parts: list  # render.Rendered, in the order asked
     reused: int
     rendered: int
+    fresh: frozenset = frozenset()  # the indexes of the parts rendered now
 
 
 class Store:
@@ -176,7 +177,8 @@ class Store:
             for index in missing[key]:
                 results[index] = part
         self.evict(keep=frozenset(keys))
-        return Found(results, len(documents) - sum(len(v) for v in missing.values()), len(order))
+        return Found(results, len(documents) - sum(len(v) for v in missing.values()), len(order),
+                     frozenset(index for indexes in missing.values() for index in indexes))
 
 
 BATCH = 16  # parts rendered together in one WeasyPrint document, then cut apart
@@ -222,26 +224,34 @@ def render_batched(documents: list[str], *, progress=None) -> list[render.Render
         if progress:
             progress(len(documents) * done // total, len(documents))
 
-    for (indexes, _html), rendered in zip(jobs, render.render_all([html for _i, html in jobs], progress=told)):
-        for index, part in zip(indexes, _cut(rendered, len(indexes)) if len(indexes) > 1 else [rendered]):
+    for (indexes, _html), cut in zip(jobs, render.render_all([(html, len(indexes)) for indexes, html in jobs],
+                                                               progress=told, job=_render_cut)):
+        for index, part in zip(indexes, cut):
             results[index] = part
     return results
 
 
+def _render_cut(job: tuple[str, int]) -> list[render.Rendered]:
+    """Render a batch of ``count`` parts and cut it apart, in the worker process (the cutting runs in
+    parallel too)."""
+    html, count = job
+    rendered = render.render(html)
+    return _cut(rendered, count) if count > 1 else [rendered]
+
+
 def _cut(batch: render.Rendered, count: int) -> list[render.Rendered]:
-    from pypdf import PdfReader, PdfWriter
+    import pikepdf
 
     starts = [batch.anchors[f"{MARKER}{n}"] for n in range(count)] + [batch.pages]
-    reader = PdfReader(io.BytesIO(batch.pdf))
     out = []
-    for n in range(count):
-        first, last = starts[n], starts[n + 1]
-        writer = PdfWriter()
-        for index in range(first, last):
-            writer.add_page(reader.pages[index])
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        anchors = {name: page - first for name, page in batch.anchors.items()
-                   if first <= page < last and not name.startswith(MARKER)}
-        out.append(render.Rendered(buffer.getvalue(), last - first, anchors))
+    with pikepdf.Pdf.open(io.BytesIO(batch.pdf)) as source:
+        for n in range(count):
+            first, last = starts[n], starts[n + 1]
+            with pikepdf.Pdf.new() as part:
+                part.pages.extend(source.pages[first:last])
+                buffer = io.BytesIO()
+                part.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            anchors = {name: page - first for name, page in batch.anchors.items()
+                       if first <= page < last and not name.startswith(MARKER)}
+            out.append(render.Rendered(buffer.getvalue(), last - first, anchors))
     return out

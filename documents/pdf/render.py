@@ -3,7 +3,7 @@ copies and searches right, sections rendered apart (in parallel) and merged, pag
 
 WeasyPrint's time grows faster than the page count on long documents, so a report is a list of
 sections, each a small HTML document rendered on its own (in worker processes when the machine
-has more than one core), then merged with pypdf. Page numbers cannot be known while sections are
+has more than one core), then merged (pikepdf). Page numbers cannot be known while sections are
 rendered apart, so they are stamped afterwards from one cheap document of empty pages whose
 footers carry the numbers (Arabic or Thai digits), laid over the merged pages.
 """
@@ -87,10 +87,12 @@ def workers() -> int:
     return max(1, min(4, (os.cpu_count() or 1)))
 
 
-def render_all(documents: list[str], *, progress=None) -> list[Rendered]:
+def render_all(documents: list, *, progress=None, job=None) -> list:
     """Render several HTML documents, in parallel processes when there is more than one core.
 
-    ``progress(done, total)`` is called as documents finish."""
+    ``progress(done, total)`` is called as documents finish. ``job`` (a module-level function, so that it
+    reaches the worker processes) replaces :func:`render` for each document, to do more in the worker."""
+    job = job or render
     total, results = len(documents), [None] * len(documents)
     count = workers()
     if count > 1 and total > 1 and not multiprocessing.current_process().daemon:
@@ -98,7 +100,7 @@ def render_all(documents: list[str], *, progress=None) -> list[Rendered]:
             # fork: the children inherit the loaded fonts and settings and only run WeasyPrint.
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=min(count, total), mp_context=context) as pool:
-                futures = {pool.submit(render, html): index for index, html in enumerate(documents)}
+                futures = {pool.submit(job, html): index for index, html in enumerate(documents)}
                 for done, future in enumerate(as_completed(futures), start=1):
                     results[futures[future]] = future.result()
                     if progress:
@@ -107,7 +109,7 @@ def render_all(documents: list[str], *, progress=None) -> list[Rendered]:
         except (OSError, AssertionError, BrokenProcessPool) as error:  # no processes here (sandbox, daemon)
             log.warning("rendering report sections in this process: %s", error)
     for index, html in enumerate(documents):
-        results[index] = render(html)
+        results[index] = job(html)
         if progress:
             progress(index + 1, total)
     return results
@@ -143,17 +145,21 @@ def page_numbers_html(count: int, *, first: int = 1, style: str = "decimal", unn
     return NUMBERS_PAGE.format(faces=font_faces(), style=style, start=first, pages=pages, margins=PAGE_MARGINS)
 
 
+NUMBERS_CHUNK = 100  # pages per page-number overlay (see numbers_chunks)
+
+
+def numbers_chunks(count: int, *, style: str = "decimal", cover: bool = False) -> list[tuple[str, int]]:
+    """The page-number overlays of ``count`` pages numbered from 1 (the first left blank when ``cover``), as
+    (HTML, first page index) of chunks of NUMBERS_CHUNK pages and one of the rest: rendered in parallel, and
+    the whole chunks, which do not depend on the document's length, are found again by later builds."""
+    return [(page_numbers_html(min(NUMBERS_CHUNK, count - start), first=start + 1, style=style,
+                               unnumbered={0} if cover and start == 0 else frozenset()), start)
+            for start in range(0, count, NUMBERS_CHUNK)]
+
+
 def stamp(pdf: bytes, numbers: bytes) -> bytes:
     """Lay the numbers' pages over ``pdf``'s pages, one for one."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    overlay = PdfReader(io.BytesIO(numbers))
-    for page, number in zip(writer.pages, overlay.pages):
-        page.merge_page(number, over=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return assemble([pdf], overlays=[(numbers, 0)])
 
 
 def merge(parts: list[bytes], outline: list[tuple[str, int, int]] = (), metadata: dict | None = None) -> bytes:
@@ -164,24 +170,35 @@ def merge(parts: list[bytes], outline: list[tuple[str, int, int]] = (), metadata
 def assemble(parts: list[bytes], *, overlays: list[tuple[bytes, int]] = (), outline: list[tuple[str, int, int]] = (),
              metadata: dict | None = None) -> bytes:
     """Concatenate PDFs, lay each overlay's pages over the pages from its start index (page numbers), add the
-    bookmarks (title, page index, level) — the only ones: the parts' own are left out — and the metadata: one
-    writer, written once."""
-    from pypdf import PdfReader, PdfWriter
+    bookmarks (title, page index, level) — the only ones: ``pages.extend`` leaves each part's own behind, so the
+    outline is the same whichever parts were rendered alone and which in a batch — and the metadata: one document,
+    written once (qpdf through pikepdf,
+    with object streams: a few times faster and smaller than a pure-Python writer on hundreds of parts)."""
+    import pikepdf
 
-    writer = PdfWriter()
-    for part in parts:
-        # Without the part's own bookmarks (WeasyPrint makes one per heading): the outline is ``outline`` alone,
-        # whichever parts were rendered alone and which in a batch, cut apart without theirs.
-        writer.append(PdfReader(io.BytesIO(part)), import_outline=False)
-    for overlay, start in overlays:
-        for offset, number in enumerate(PdfReader(io.BytesIO(overlay)).pages):
-            if start + offset < len(writer.pages):
-                writer.pages[start + offset].merge_page(number, over=True)
-    parents = {}
-    for title, page, level in outline:
-        parents[level] = writer.add_outline_item(title, page, parent=parents.get(level - 1))
-    if metadata:
-        writer.add_metadata(metadata)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    out = pikepdf.Pdf.new()
+    sources = []  # kept open until the document is written: its pages still read from them
+    try:
+        for part in parts:
+            sources.append(pikepdf.Pdf.open(io.BytesIO(part)))
+            out.pages.extend(sources[-1].pages)
+        for overlay, start in overlays:
+            sources.append(pikepdf.Pdf.open(io.BytesIO(overlay)))
+            for offset, number in enumerate(sources[-1].pages):
+                if start + offset < len(out.pages):
+                    out.pages[start + offset].add_overlay(number)
+        if outline:
+            with out.open_outline() as tree:
+                parents: dict[int, pikepdf.OutlineItem] = {}
+                for title, page, level in outline:
+                    item = pikepdf.OutlineItem(title, page)
+                    (parents[level - 1].children if level - 1 in parents else tree.root).append(item)
+                    parents[level] = item
+        for name, value in (metadata or {}).items():
+            out.docinfo[name] = value
+        buffer = io.BytesIO()
+        out.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue()
+    finally:
+        for source in sources:
+            source.close()
