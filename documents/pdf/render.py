@@ -71,13 +71,19 @@ def render(html: str) -> Rendered:
     from weasyprint.text.fonts import FontConfiguration
 
     fontfix.install()
-    document = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=local_fetcher()).render(
-        font_config=FontConfiguration())
-    anchors = {}
-    for index, page in enumerate(document.pages):
-        for name in page.anchors:
-            anchors.setdefault(name, index)
-    return Rendered(document.write_pdf(), len(document.pages), anchors)
+    fonts = FontConfiguration()
+    try:
+        document = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=local_fetcher()).render(font_config=fonts)
+        anchors = {}
+        for index, page in enumerate(document.pages):
+            for name in page.anchors:
+                anchors.setdefault(name, index)
+        return Rendered(document.write_pdf(), len(document.pages), anchors)
+    finally:
+        # The @font-face files WeasyPrint copied into a temporary folder: it removes them only when the object is
+        # collected, which a pool's worker never does (it leaves with os._exit) — half a megabyte left in /tmp
+        # per document. Its own clean-up, called now that the PDF is written.
+        fonts.__del__()
 
 
 def workers() -> int:

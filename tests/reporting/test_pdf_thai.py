@@ -176,3 +176,18 @@ def test_stacked_glyphs_read_back_as_vowel_and_tone():
     assert name in font.getGlyphOrder() and font["hmtx"][name][0] == 0
     seeds = fontfix._seeds("bold", (fontfix.TARGET / "Sarabun-Bold.ttf").read_bytes())
     assert seeds[font.getGlyphID(name)] == "ั้"
+
+
+def test_rendering_leaves_no_font_files_behind(tmp_path, monkeypatch, settings):
+    """WeasyPrint copies each @font-face into a temporary folder; a pool's worker exits without collecting it,
+    so every document left half a megabyte in /tmp until the render removed it itself."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    settings.TIDTAM_PDF_WORKERS = 2
+    rendered = render.render_all([page(f"<p>ส่วนที่ {i} {SENTENCE}</p>") for i in range(3)])
+    assert [r.pages for r in rendered] == [1, 1, 1]
+    assert render.render(page("<p>ทดสอบ</p>")).pages == 1
+    assert list(scratch.iterdir()) == []
