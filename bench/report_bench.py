@@ -54,6 +54,36 @@ def naive_seconds(data: dict) -> tuple[float, float, int, float]:
     return result
 
 
+def fresh_build(fy_pk: int, audience: str, queue) -> None:
+    """A cold build in a new interpreter (spawned, not forked: nothing of the bench's own data generation in its
+    memory), as a Celery worker runs it: snapshot, render, merge. Reports the peak memory of this process and of
+    its largest render process."""
+    import tempfile
+
+    django_setup()
+    from django.conf import settings
+
+    from plans.models import FiscalYear
+    from reporting import annual, figures
+
+    settings.TIDTAM_PDF_PARTS_DIR = tempfile.mkdtemp(prefix="tidtam-parts-")
+    started = time.perf_counter()
+    built = annual.build(annual.snapshot(FiscalYear.objects.get(pk=fy_pk), audience, basis=figures.Basis.APPROVED))
+    queue.put((time.perf_counter() - started, built.pages, *peak_mb()))
+
+
+def fresh_memory(fy, audience: str) -> tuple[float, int, float, float]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=fresh_build, args=(fy.pk, audience, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
 def annual_rows(size, fy, data: dict, args) -> None:
     """The issue-19 table: cold build, rebuild after one form changed, second audience; beside the naive
     single-document render of the same body, with the ratio (naive / ours)."""
@@ -97,6 +127,9 @@ def annual_rows(size, fy, data: dict, args) -> None:
     print(f"{size} projects · peak memory {self_mb:.0f} MB (this process), {children_mb:.0f} MB "
           f"(largest render process)")
     shutil.rmtree(settings.TIDTAM_PDF_PARTS_DIR, ignore_errors=True)
+    seconds, pages, own_mb, render_mb = fresh_memory(fy, args.audience)
+    print(f"{size} projects · cold build in a fresh process (as the Celery worker): {seconds:.1f} s, {pages} pages, "
+          f"peak memory {own_mb:.0f} MB (the building process), {render_mb:.0f} MB (largest render process)")
 
 
 def main():
