@@ -193,6 +193,10 @@ def main():
     area = Office.objects.filter(code__startswith=p, kind__in=["spp", "spm"]).count()
     if not Office.objects.filter(code=f"{p}BIG").exists():
         raise SystemExit(f"no national data set with prefix {p}: run bench/national.py --big 2000 --medium 300 first")
+    from publication.models import Setting
+
+    # The public row reads the medium office's page: it publishes (the generator leaves every office off).
+    Setting.objects.update_or_create(office=Office.objects.get(code=f"{p}MID"), defaults={"publishes": True})
     central = User.objects.get(email=f"central@{p.lower()}obec.bench")
     planner = User.objects.get(email=f"planning@{p.lower()}big.bench")
     rows = [
@@ -202,7 +206,7 @@ def main():
         ("office dashboard", "1 office, 2,000 projects", 20,
          [resolve("reporting:dashboard", query=f"fy={YEAR}")], planner, "p95 ≤ 300 ms"),
         ("public page + CSV", "1 office, 300 projects", 20,
-         [resolve("publication:office", f"{p}MID"), resolve("publication:csv", f"{p}MID")], None,
+         [resolve("publication:office", f"{p}MID"), resolve("publication:csv", f"{p}MID", YEAR)], None,
          "p95 ≤ 100 ms (cached)"),
     ]
     print(f"PostgreSQL {connection.pg_version if connection.vendor == 'postgresql' else '-'}; gunicorn -w "

@@ -9,11 +9,14 @@ offices. The numbers are those of the office's dashboard (``figures.summary`` wi
 ``Cell``, ``IndicatorFigure`` and ``_indicator_result`` decide on time / late / missing and met / not yet.
 """
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -90,6 +93,7 @@ class Rollup:
     rows: list
     totals: Row
     years: list  # the years any office in scope has, newest first
+    computed_at: datetime | None = None  # the figures are as of then (kept in the cache for a few minutes)
 
     @property
     def office_count(self) -> int:
@@ -134,11 +138,35 @@ def provinces(user) -> list[str]:
 def build(offices, *, year: int | None = None, quarter: int | None = None, basis: str = Basis.SUBMITTED,
           today: date | None = None, sort: str = "office", descending: bool = False) -> Rollup:
     """The roll-up of ``offices`` (a queryset of area offices) for fiscal year ``year`` (B.E.) up to
-    ``quarter``; a fixed number of queries whatever the number of offices."""
+    ``quarter``, in the order asked for.
+
+    The figures are computed live (a fixed number of queries whatever the number of offices) and kept in the
+    shared cache for ``TIDTAM_ROLLUP_CACHE_SECONDS`` (Redis in production: every worker and every central viewer
+    of the same scope reads one computation); sorting then works on the kept rows. The page tells when they were
+    computed. bench/README.md has the measurements behind this choice."""
     today = today or timezone.localdate()
     basis = Basis.of(basis)
-    counted = Basis.STATES[basis]
+    seconds = settings.TIDTAM_ROLLUP_CACHE_SECONDS
     offices = list(offices.order_by("name"))
+    key = "rollup:" + hashlib.sha256(
+        f"{sorted(o.pk for o in offices)}|{year}|{quarter}|{basis}|{today.isoformat()}".encode()).hexdigest()
+    data = cache.get(key) if seconds else None
+    if data is None:
+        data = _compute(offices, year=year, quarter=quarter, basis=basis, today=today)
+        if seconds:
+            cache.set(key, data, seconds)
+    if sort not in SORTS:
+        sort = "office"
+    present = [r for r in data.rows if r.key(sort) is not None]
+    absent = [r for r in data.rows if r.key(sort) is None]
+    present.sort(key=lambda r: r.office.name)  # ties stay in name order, whichever the direction
+    present.sort(key=lambda r: r.key(sort), reverse=descending)
+    return replace(data, rows=present + absent)
+
+
+def _compute(offices, *, year: int | None, quarter: int | None, basis: str, today: date) -> Rollup:
+    """The roll-up's figures for ``offices`` (a list in office-name order), rows in that order."""
+    counted = Basis.STATES[basis]
     office_ids = [o.pk for o in offices]
     years = sorted(set(FiscalYear.objects.filter(office__in=office_ids).values_list("year", flat=True)),
                    reverse=True)
@@ -232,15 +260,8 @@ def build(offices, *, year: int | None = None, quarter: int | None = None, basis
         row_of_fy[fy_id].editions = n
 
     ordered = list(rows.values())
-    if sort not in SORTS:
-        sort = "office"
-    present = [r for r in ordered if r.key(sort) is not None]
-    absent = [r for r in ordered if r.key(sort) is None]
-    present.sort(key=lambda r: r.office.name)  # ties stay in name order, whichever the direction
-    present.sort(key=lambda r: r.key(sort), reverse=descending)
-    ordered = present + absent
     return Rollup(year=year, quarter=quarter, basis=basis, today=today, rows=ordered, totals=_totals(ordered),
-                  years=years)
+                  years=years, computed_at=timezone.now())
 
 
 def _totals(rows: list) -> Row:

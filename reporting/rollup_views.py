@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -101,6 +102,7 @@ def rollup_page(request):
         })
     years = [SimpleNamespace(pk=y, year=y) for y in data.years]
     return render(request, "reporting/rollup.html", {
+        "rollup_minutes": max(1, settings.TIDTAM_ROLLUP_CACHE_SECONDS // 60) if settings.TIDTAM_ROLLUP_CACHE_SECONDS else 0,
         "data": data, "rows": data.rows, "totals": data.totals, "headers": headers, "chosen": chosen,
         "years": years, "fy": SimpleNamespace(pk=data.year, year=data.year),
         "regions": list(rollup.regions(request.user)), "provinces": rollup.provinces(request.user),

@@ -52,6 +52,17 @@ def _worker_cache_keys(worker_id):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _rollup_computed_each_time():
+    """The roll-up keeps its figures in the cache for minutes; a test that changes data and reads the roll-up
+    again (or reuses ids after a rollback, as SQLite does) must see them computed. tests/reporting/test_rollup.py
+    turns the cache on where it tests it."""
+    from django.test.utils import override_settings
+
+    with override_settings(TIDTAM_ROLLUP_CACHE_SECONDS=0):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _empty_tables_by_delete():
     """After each test that commits (``transaction=True``), Django empties every table with one TRUNCATE:
     half a second on PostgreSQL even for a few rows. DELETE empties these small tables in a few ms; the

@@ -118,6 +118,39 @@ def test_the_page_takes_the_same_number_of_queries_for_3_and_12_offices(
 
 
 @pytest.mark.django_db
+def test_the_figures_are_kept_for_a_few_minutes_and_sorted_from_what_was_kept(
+        client, monkeypatch, settings, tree, region_data, other_office, office, django_assert_max_num_queries):
+    """Central viewers of one scope share one computation for TIDTAM_ROLLUP_CACHE_SECONDS: the second reader,
+    in another order, reads the kept rows (a handful of queries whatever the offices); the page says as of when.
+    Another scope, year or quarter is computed on its own; after the time, a change shows."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TIDTAM_ROLLUP_CACHE_SECONDS = 300
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: LATER)
+    url = reverse("reporting:rollup")
+    client.force_login(tree["central"])
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url, {"fy": 2569, "q": 1})
+    assert "คำนวณใหม่ทุก 5 นาที" in page.content.decode()
+    other = UserFactory(email="central2@obec.go.th", office=tree["obec"], roles=[Role.CENTRAL])
+    client.force_login(other)
+    with django_assert_max_num_queries(len(first) - 8):
+        again = client.get(url, {"fy": 2569, "q": 1, "sort": "-late"})
+    assert [r.office.code for r in again.context["rows"]] == [other_office.code, office.code, "SPMOUT"]
+    kept = {r.office.pk: r.projects for r in again.context["rows"]}
+    # a new project: not seen while the figures are kept, seen once they are computed again
+    project = region_data["fy"].projects.first()
+    project.pk, project.code = None, "NEW-1"
+    project.save()
+    assert {r.office.pk: r.projects for r in client.get(url, {"fy": 2569, "q": 1}).context["rows"]} == kept
+    assert client.get(url, {"fy": 2569, "q": 2}).context["rows"]  # another quarter: computed, not the kept rows
+    cache.clear()  # as when the time is up
+    fresh = {r.office.pk: r.projects for r in client.get(url, {"fy": 2569, "q": 1}).context["rows"]}
+    assert fresh[office.pk] == kept[office.pk] + 1
+
+
+@pytest.mark.django_db
 def test_filters_sorting_and_totals(client, monkeypatch, tree, region_data, other_office, office):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: LATER)
     client.force_login(tree["central"])
