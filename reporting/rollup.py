@@ -94,6 +94,7 @@ class Rollup:
     totals: Row
     years: list  # the years any office in scope has, newest first
     computed_at: datetime | None = None  # the figures are as of then (kept in the cache for a few minutes)
+    key: str = ""  # the cache key of these figures (the rendered table is kept under it too)
 
     @property
     def office_count(self) -> int:
@@ -161,7 +162,7 @@ def build(offices, *, year: int | None = None, quarter: int | None = None, basis
     absent = [r for r in data.rows if r.key(sort) is None]
     present.sort(key=lambda r: r.office.name)  # ties stay in name order, whichever the direction
     present.sort(key=lambda r: r.key(sort), reverse=descending)
-    return replace(data, rows=present + absent)
+    return replace(data, rows=present + absent, key=key)
 
 
 def _compute(offices, *, year: int | None, quarter: int | None, basis: str, today: date) -> Rollup:

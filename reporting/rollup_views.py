@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -102,6 +103,10 @@ def rollup_page(request):
         })
     years = [SimpleNamespace(pk=y, year=y) for y in data.years]
     return render(request, "reporting/rollup.html", {
+        # the rendered table, kept as long as its figures (their key and time of computing are in its key): the
+        # same for every viewer of the scope and query
+        "rollup_seconds": settings.TIDTAM_ROLLUP_CACHE_SECONDS,
+        "table_key": f"{data.key}|{data.computed_at.isoformat()}|{urlencode(_query(chosen, data))}|{get_language()}",
         "rollup_minutes": max(1, settings.TIDTAM_ROLLUP_CACHE_SECONDS // 60) if settings.TIDTAM_ROLLUP_CACHE_SECONDS else 0,
         "data": data, "rows": data.rows, "totals": data.totals, "headers": headers, "chosen": chosen,
         "years": years, "fy": SimpleNamespace(pk=data.year, year=data.year),
