@@ -1,6 +1,6 @@
 """Key pages as the roles that use them, in Chromium: axe-core (vendored in tests/browser/vendor/) finds no
-critical or serious violation, and at 375 px (a phone) the page never scrolls sideways. Screenshots at 1366 and
-375 px go to var/screens/a11y-*.png."""
+critical or serious violation at 1366 px nor at 375 px (a phone), where the page never scrolls sideways either.
+Screenshots at 1366 and 375 px go to var/screens/a11y-*.png."""
 
 import re
 from datetime import date
@@ -10,7 +10,7 @@ import pytest
 from accounts.demo import DEMO_PASSWORD
 from plans.lib.fiscal import fiscal_year_of
 
-from .conftest import WIDEST, log_in, serious_violations
+from .conftest import log_in, problems_at_both_widths
 from .test_foundation_screens import demo, demo_rows  # noqa: F401 (the demo data, seeded once per module)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,18 +96,9 @@ def test_key_page_has_no_serious_axe_violation_and_fits_a_phone(browser, live_se
     log_in(page, live_server, role if "@" in role else f"{role}@spm12.example.go.th", DEMO_PASSWORD)
     _open(page, live_server, target)
     assert page.url.startswith(live_server.url) and "/accounts/login/" not in page.url
-    violations = serious_violations(page)
-    screenshot(page, f"a11y-{name}-1366")
-
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(WIDEST) if width > 375 else []
-    screenshot(page, f"a11y-{name}-375")
+    problems = problems_at_both_widths(page, screenshot, f"a11y-{name}")  # one context: resized to 375 px
     context.close()
-    assert violations == [], "\n".join(violations)
-    assert width <= 375, f"{name} scrolls sideways at 375 px: {width} px wide; widest: {wide}"
+    assert problems == [], f"{name}:\n" + "\n".join(problems)
 
 
 def test_backups_page_of_the_deployments_administrator(browser, live_server, screenshot, demo, settings,  # noqa: F811
@@ -133,14 +124,6 @@ def test_backups_page_of_the_deployments_administrator(browser, live_server, scr
     log_in(page, live_server, "root@example.go.th", DEMO_PASSWORD)
     _open(page, live_server, "/backups/")
     assert page.locator("#backup-runs tbody tr").count() == 3
-    violations = serious_violations(page)
-    screenshot(page, "a11y-backups-1366")
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(WIDEST) if width > 375 else []
-    screenshot(page, "a11y-backups-375")
+    problems = problems_at_both_widths(page, screenshot, "a11y-backups")
     context.close()
-    assert violations == [], "\n".join(violations)
-    assert width <= 375, f"the backups page scrolls sideways at 375 px: {width} px wide; widest: {wide}"
+    assert problems == [], "\n".join(problems)
