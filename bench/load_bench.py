@@ -135,26 +135,31 @@ def locust(port: int, paths: list[str], session: str, users: int, seconds: int, 
                     for row in csv.DictReader(handle)}
 
 
-def sweep_row() -> tuple[str, str]:
-    """The reminder sweep on the day after quarter 4's due date: time and queries (rolled back)."""
+def sweep_day(days_after: int = 1):
+    """The day ``days_after`` calendar days after quarter 4's first due date of the national year. The year's
+    reminder rules are made first and kept: they exist after a year's first sweep, so a timed run is a usual day's."""
     from datetime import timedelta
 
-    from django.db import connection, transaction
-
     from national import YEAR
-    from plans.models import Quarter
+    from plans.models import FiscalYear, Quarter
     from reminders import sweep
-
-    from plans.models import FiscalYear
     from reminders.models import ReminderRule
 
-    # The rules exist after the first sweep of a year; make them (kept) so the timed run is a usual day's.
     for fy in FiscalYear.objects.filter(year=YEAR).exclude(reminder_rules__isnull=False):
         sweep.rules_for(fy)
         sweep.rules_for(fy, ReminderRule.Source.CALENDAR)
     due = Quarter.objects.filter(fiscal_year__year=YEAR, number=4).order_by("due_date").values_list(
         "due_date", flat=True).first()
-    day = due + timedelta(days=1)
+    return due + timedelta(days=days_after)
+
+
+def timed_sweep(day) -> tuple[float, int, int, int]:
+    """The whole reminder sweep on ``day``, inside a transaction that is rolled back: seconds, queries, e-mails
+    and reminders."""
+    from django.db import connection, transaction
+
+    from reminders import sweep
+
     counter = Counter()
     with transaction.atomic():
         with connection.execute_wrapper(counter):
@@ -162,8 +167,14 @@ def sweep_row() -> tuple[str, str]:
             letters = sweep.sweep(day)
             seconds = time.perf_counter() - started
         transaction.set_rollback(True)
-    items = sum(len(letter.items) for letter in letters)
-    return f"{seconds:.1f} s", f"{counter.n:,} queries; {len(letters):,} e-mails, {items:,} reminders on {day}"
+    return seconds, counter.n, len(letters), sum(len(letter.items) for letter in letters)
+
+
+def sweep_row() -> tuple[str, str]:
+    """The reminder sweep on the day after quarter 4's due date: time and queries (rolled back)."""
+    day = sweep_day(1)
+    seconds, queries, letters, items = timed_sweep(day)
+    return f"{seconds:.1f} s", f"{queries:,} queries; {letters:,} e-mails, {items:,} reminders on {day}"
 
 
 def main():

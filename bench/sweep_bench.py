@@ -12,7 +12,6 @@ kept, as after a year's first sweep. Prints, asserts nothing.
 
 import argparse
 import time
-from datetime import timedelta
 
 from _setup import django_setup
 
@@ -24,19 +23,11 @@ def main():
     django_setup()
     from django.db import connection, transaction
 
-    from load_bench import Counter
-    from national import YEAR
-    from plans.models import FiscalYear, Quarter
+    from load_bench import Counter, sweep_day, timed_sweep
     from reminders import sweep
-    from reminders.models import ReminderRule
     from reminders.sources import SOURCES
 
-    for fy in FiscalYear.objects.filter(year=YEAR).exclude(reminder_rules__isnull=False):
-        sweep.rules_for(fy)
-        sweep.rules_for(fy, ReminderRule.Source.CALENDAR)
-    due = Quarter.objects.filter(fiscal_year__year=YEAR, number=4).order_by("due_date").values_list(
-        "due_date", flat=True).first()
-    day = due + timedelta(days=args.days_after)
+    day = sweep_day(args.days_after)
     for kind, source in SOURCES.items():
         counter = Counter()
         with transaction.atomic(), connection.execute_wrapper(counter):
@@ -44,15 +35,8 @@ def main():
             items = source.items(day, sweep.CATCH_UP_DAYS)
             print(f"source {kind:<10} {len(items):>7,} items {counter.n:>6,} queries {time.perf_counter() - started:6.2f} s")
             transaction.set_rollback(True)
-    counter = Counter()
-    with transaction.atomic():
-        with connection.execute_wrapper(counter):
-            started = time.perf_counter()
-            letters = sweep.sweep(day)
-            seconds = time.perf_counter() - started
-        transaction.set_rollback(True)
-    items = sum(len(letter.items) for letter in letters)
-    print(f"sweep on {day}: {seconds:.1f} s, {counter.n:,} queries; {len(letters):,} e-mails, {items:,} reminders")
+    seconds, queries, letters, items = timed_sweep(day)
+    print(f"sweep on {day}: {seconds:.1f} s, {queries:,} queries; {letters:,} e-mails, {items:,} reminders")
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ class Cell:
     late: int = 0
     missing: int = 0  # due date passed, never sent
     not_due: int = 0  # not sent, due date still ahead
+    due: int = 0  # forms whose due date has passed, sent or not (a form sent early is not due yet)
 
     @property
     def sent(self) -> int:
@@ -51,8 +52,9 @@ class Cell:
 
     @property
     def percent_sent(self) -> int | None:
-        due = self.projects - self.not_due
-        return round(100 * self.sent / due) if due else None
+        """The share of the forms due that were sent; None while none is due (forms sent early count once
+        their due date has passed: before it, they would make any quarter 100 %)."""
+        return round(100 * (self.due - self.missing) / self.due) if self.due else None
 
     @property
     def level(self) -> str:
@@ -66,7 +68,7 @@ class Cell:
         return "wait"
 
     def add(self, other: "Cell") -> None:
-        for name in ("projects", "on_time", "late", "missing", "not_due"):
+        for name in ("projects", "on_time", "late", "missing", "not_due", "due"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -262,7 +264,7 @@ def year(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None, qu
             matrix[project.group] = {q.number: Cell() for q in form_quarters}
         mine = reports.get(project.pk, {})
         for q in form_quarters:
-            cell = Cell(projects=1)
+            cell = Cell(projects=1, due=int(q.due_date < today))
             report = mine.get(q.number)
             if report is not None and report.first_submitted_at is not None:
                 if report.timeliness == QuarterlyReport.Timeliness.LATE:
@@ -455,8 +457,9 @@ def summary(fiscal_year, *, user=None, basis: str = Basis.SUBMITTED, group=None,
             late = counts.get(QuarterlyReport.Timeliness.LATE, 0)
             on_time = sum(counts.values()) - late
             unsent = per_group[g.pk]["n"] - on_time - late
-            cell = Cell(projects=per_group[g.pk]["n"], on_time=on_time, late=late,
-                        missing=unsent if q.due_date < today else 0, not_due=0 if q.due_date < today else unsent)
+            passed = q.due_date < today
+            cell = Cell(projects=per_group[g.pk]["n"], on_time=on_time, late=late, missing=unsent if passed else 0,
+                        not_due=0 if passed else unsent, due=per_group[g.pk]["n"] if passed else 0)
             matrix[g][q.number] = cell
             totals[q.number].add(cell)
     paid = defaultdict(lambda: ZERO)  # (group id, quarter number) → amount

@@ -206,7 +206,7 @@ def _compute(offices, *, year: int | None, quarter: int | None, basis: str, toda
         unsent = row.projects - on_time - late
         passed = row.quarter.due_date < today
         row.forms = Cell(projects=row.projects, on_time=on_time, late=late, missing=unsent if passed else 0,
-                         not_due=0 if passed else unsent)
+                         not_due=0 if passed else unsent, due=row.projects if passed else 0)
 
     # Budget: disbursed up to the quarter against the office's cumulative overall target for it.
     paid = {item["project__fiscal_year"]: item["total"] or ZERO for item in (

@@ -1,9 +1,11 @@
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 SCREENS = Path(os.getenv("TIDTAM_SCREENS", Path(__file__).resolve().parents[2] / "var" / "screens"))
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--disable-dev-shm-usage", "--no-first-run",
@@ -115,3 +117,41 @@ def log_in(page, live_server, email, password):
     page.fill("input[name=password]", password)
     page.click("button[type=submit].btn-primary")
     page.wait_for_load_state("networkidle")
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's critical and serious violations on the page as it is now (at most five elements each)."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # add_script_tag would be blocked by the CSP
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['impact']} {v['id']}: {v['help']} — " + json.dumps([n["target"] for n in v["nodes"][:5]],
+                                                                     ensure_ascii=False)
+            for v in result["violations"] if v["impact"] in ("critical", "serious")]
+
+
+# The elements that stick out of a phone's width (not those inside a box that scrolls), to say what to fix.
+WIDEST = """
+[...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+  .filter((e) => !e.parentElement.closest(".table-responsive, table.table, .dropdown-menu"))
+  .slice(0, 6)
+  .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")}`
+              + ` right=${Math.round(e.getBoundingClientRect().right)}`)
+"""
+
+
+def problems_at_both_widths(page, screenshot, name) -> list[str]:
+    """The open page at its desktop width (1366 px), then reloaded at 375 px (a phone): axe's critical and
+    serious violations at each width, and at 375 px whether the page scrolls sideways (naming the elements that
+    stick out). A screenshot at each width, ``{name}-1366`` and ``{name}-375``. The page is left at 375 px.
+    Assert ``problems_at_both_widths(...) == []``: both screenshots are taken before anything fails."""
+    problems = [f"at 1366 px: {violation}" for violation in serious_violations(page)]
+    screenshot(page, f"{name}-1366")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    problems += [f"at 375 px: {violation}" for violation in serious_violations(page)]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > 375:
+        problems.append(f"scrolls sideways at 375 px: {width} px wide; widest: {page.evaluate(WIDEST)}")
+    screenshot(page, f"{name}-375")
+    return problems

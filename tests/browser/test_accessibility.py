@@ -1,26 +1,22 @@
 """Key pages as the roles that use them, in Chromium: axe-core (vendored in tests/browser/vendor/) finds no
-critical or serious violation, and at 375 px (a phone) the page never scrolls sideways. Screenshots at 1366 and
-375 px go to var/screens/a11y-*.png."""
+critical or serious violation at 1366 px nor at 375 px (a phone), where the page never scrolls sideways either.
+Screenshots at 1366 and 375 px go to var/screens/a11y-*.png."""
 
-import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from accounts.demo import DEMO_PASSWORD
 from plans.lib.fiscal import fiscal_year_of
 
-from .conftest import log_in
+from .conftest import log_in, problems_at_both_widths
 from .test_foundation_screens import demo, demo_rows  # noqa: F401 (the demo data, seeded once per module)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The demo's closed year (the browser demo is seeded --today 2026-12-03), which evaluation/demo.py evaluates.
 CLOSED = fiscal_year_of(date(2026, 12, 3)) - 1
-
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
 # (name, role, the page's path, or (a list page, the patterns of the links to follow from it, in turn))
 PAGES = [
@@ -76,17 +72,6 @@ def _open(page, live_server, target):
     page.wait_for_load_state("networkidle")
 
 
-# The elements that stick out of a phone's width (not those inside a box that scrolls), to say what to fix.
-WIDEST = """
-[...document.querySelectorAll("body *")]
-  .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
-  .filter((e) => !e.parentElement.closest(".table-responsive, table.table, .dropdown-menu"))
-  .slice(0, 6)
-  .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")}`
-              + ` right=${Math.round(e.getBoundingClientRect().right)}`)
-"""
-
-
 def _first_link(page, url, pattern) -> str:
     """The first link matching ``pattern`` on ``url``, in the page's year or else in the others of its year
     picker (the demo's records may sit in any year)."""
@@ -103,14 +88,6 @@ def _first_link(page, url, pattern) -> str:
     raise AssertionError(f"no link matching {pattern} on {url} in any year")
 
 
-def _serious_violations(page) -> list[str]:
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # add_script_tag would be blocked by the CSP
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['impact']} {v['id']}: {v['help']} — " + json.dumps([n["target"] for n in v["nodes"][:5]],
-                                                                     ensure_ascii=False)
-            for v in result["violations"] if v["impact"] in ("critical", "serious")]
-
-
 @pytest.mark.parametrize("name, role, target", PAGES, ids=[p[0] for p in PAGES])
 def test_key_page_has_no_serious_axe_violation_and_fits_a_phone(browser, live_server, screenshot, demo,  # noqa: F811
                                                                  name, role, target):
@@ -119,18 +96,9 @@ def test_key_page_has_no_serious_axe_violation_and_fits_a_phone(browser, live_se
     log_in(page, live_server, role if "@" in role else f"{role}@spm12.example.go.th", DEMO_PASSWORD)
     _open(page, live_server, target)
     assert page.url.startswith(live_server.url) and "/accounts/login/" not in page.url
-    violations = _serious_violations(page)
-    screenshot(page, f"a11y-{name}-1366")
-
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(WIDEST) if width > 375 else []
-    screenshot(page, f"a11y-{name}-375")
+    problems = problems_at_both_widths(page, screenshot, f"a11y-{name}")  # one context: resized to 375 px
     context.close()
-    assert violations == [], "\n".join(violations)
-    assert width <= 375, f"{name} scrolls sideways at 375 px: {width} px wide; widest: {wide}"
+    assert problems == [], f"{name}:\n" + "\n".join(problems)
 
 
 def test_backups_page_of_the_deployments_administrator(browser, live_server, screenshot, demo, settings,  # noqa: F811
@@ -156,14 +124,6 @@ def test_backups_page_of_the_deployments_administrator(browser, live_server, scr
     log_in(page, live_server, "root@example.go.th", DEMO_PASSWORD)
     _open(page, live_server, "/backups/")
     assert page.locator("#backup-runs tbody tr").count() == 3
-    violations = _serious_violations(page)
-    screenshot(page, "a11y-backups-1366")
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(WIDEST) if width > 375 else []
-    screenshot(page, "a11y-backups-375")
+    problems = problems_at_both_widths(page, screenshot, "a11y-backups")
     context.close()
-    assert violations == [], "\n".join(violations)
-    assert width <= 375, f"the backups page scrolls sideways at 375 px: {width} px wide; widest: {wide}"
+    assert problems == [], "\n".join(problems)

@@ -12,9 +12,7 @@ from accounts.demo import DEMO_PASSWORD
 from plans.lib.fiscal import fiscal_year_of
 from publication.content import CSV_HEADERS
 
-from .conftest import log_in
-from .test_accessibility import _serious_violations
-
+from .conftest import log_in, problems_at_both_widths
 from .test_foundation_screens import demo, demo_rows  # noqa: F401 (the demo data, seeded once per module)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,14 +36,8 @@ def test_a_visitor_reads_a_publishing_office_and_not_the_others(browser, live_se
     assert page.locator("#indicators tbody tr").count() >= 1 and page.locator("#completeness tbody tr").count() >= 1
     assert page.locator("#csv-link").get_attribute("href") == f"/public/SPM12/{CLOSED}/data.csv"
     assert page.locator("nav.navbar").count() == 0 and page.locator("input[name=csrfmiddlewaretoken]").count() == 0
-    assert _serious_violations(page) == []
-    screenshot(page, "publication-01-public-1366")
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert _serious_violations(page) == []  # its wide tables scroll by keyboard too (static/js/forms.js)
-    screenshot(page, "publication-02-public-375")
+    # its wide tables scroll by keyboard too at 375 px (static/js/forms.js)
+    assert problems_at_both_widths(page, screenshot, "publication-01-public") == []
 
     data = context.request.get(f"{live_server.url}/public/SPM12/{CLOSED}/data.json")
     assert data.status == 200 and data.json()["fiscal_year"] == CLOSED
@@ -72,13 +64,7 @@ def test_the_director_sets_publication_and_a_project_owner_is_refused_in_thai(br
     page.wait_for_load_state("networkidle")
     assert page.locator("#publishing").count() == 1 and page.locator("#public-link").inner_text().endswith(
         "/public/SPM12/")
-    assert _serious_violations(page) == []
-    screenshot(page, "publication-04-settings-1366")
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    screenshot(page, "publication-05-settings-375")
+    assert problems_at_both_widths(page, screenshot, "publication-04-settings") == []
     context.close()
 
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")

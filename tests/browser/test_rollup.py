@@ -12,8 +12,7 @@ import pytest
 from accounts.demo import DEMO_PASSWORD
 from reporting.demo import REGION_OFFICES
 
-from .conftest import log_in
-from .test_accessibility import _serious_violations
+from .conftest import log_in, serious_violations
 from .test_foundation_screens import demo, demo_rows  # noqa: F401 (the demo data, seeded once per module)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +34,7 @@ def test_central_viewer_reads_sorts_drills_into_and_exports_the_rollup(browser, 
     assert table.get_by_text("สพป.ชุมพร เขต 1", exact=True).count() == 1
     box = page.locator("#rollup").evaluate("t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
     assert box[0] <= box[1], f"the roll-up scrolls sideways at 1366 px: {box}"
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "rollup-home-1366")
 
     page.select_option("#r-region", label="สำนักงานศึกษาธิการภาค 5")
@@ -67,7 +66,7 @@ def test_central_viewer_reads_sorts_drills_into_and_exports_the_rollup(browser, 
     page.wait_for_load_state("networkidle")
     screenshot(page, "rollup-sorted-375")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.set_viewport_size({"width": 1366, "height": 900})
 
     first.locator("th a").click()
@@ -80,7 +79,7 @@ def test_central_viewer_reads_sorts_drills_into_and_exports_the_rollup(browser, 
     page.reload()
     page.wait_for_load_state("networkidle")
     screenshot(page, "rollup-drill-375")
-    assert _serious_violations(page) == []  # its wide tables scroll by keyboard too (static/js/forms.js)
+    assert serious_violations(page) == []  # its wide tables scroll by keyboard too (static/js/forms.js)
     page.locator("#drill-note a").click()  # back to the roll-up, as it was left
     page.wait_for_load_state("networkidle")
     assert "/reporting/rollup/" in page.url and "kind=spp" in page.url and "sort=-late" in page.url

@@ -327,3 +327,28 @@ def test_quarters_not_begun_show_no_disbursement_figure(client, office, publishi
     rows = re.findall(r'<th scope="row"[^>]*>([^<]*)</th><td class="num">([^<]*)</td>', table)
     assert [cell for _label, cell in rows[2:]] == ["-", "-"], rows  # Q3 and Q4: nothing paid, nothing to show yet
     assert rows[0][1] != "-"
+
+
+@pytest.mark.django_db
+def test_a_quarter_not_yet_due_shows_no_share_of_forms_sent_even_when_some_came_early(client, office, publishing,
+                                                                                    year_data, monkeypatch):
+    """Q1 of 2569 is due on 9 Jan 2026; one of its two forms was sent on 5 Jan. On 6 Jan nothing is due yet: the
+    page shows "-", not 100 %; on 20 Jan one form of the two due was sent: 50 %. The open data carries counts only
+    (the schema has no share), the early form among them as sent on time."""
+    import re
+    from datetime import date
+
+    def last_column(today):
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: today)
+        cache.clear()
+        html = client.get(reverse("publication:office", args=[office.code]), {"fy": 2569}).content.decode()
+        table = re.search(r'<table[^>]*id="completeness".*?</table>', html, re.S).group(0)
+        return [re.findall(r'<td class="num">([^<]*)</td>', row)[-1] for row in re.findall(r"<tr>.*?</tr>", table, re.S)
+                if '<th scope="row"' in row]
+
+    assert last_column(date(2026, 1, 6)) == ["-", "-", "-", "-"]
+    payload = json.loads(client.get(reverse("publication:json", args=[office.code, 2569])).content)
+    q1 = payload["completeness"][0]
+    assert (q1["quarter"], q1["projects"], q1["on_time"], q1["missing"], q1["not_due"]) == (1, 2, 1, 0, 1)
+    assert not [key for key in q1 if "percent" in key or "share" in key]
+    assert last_column(date(2026, 1, 20)) == ["50%", "-", "-", "-"]
