@@ -1,6 +1,7 @@
 """Demo plan of a fiscal year: a policy tree, indicators and about forty projects across groups and sources."""
 
 import random
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -42,6 +43,12 @@ INDICATORS = [
     ("KPI08", "S5", "ระดับความสำเร็จของการใช้ระบบสารสนเทศเพื่อการบริหาร", "ระดับ", 5, False, False),
     ("KPI09", "S5", "ผลการประเมินความพึงพอใจของผู้รับบริการ", "ข้อความ", None, False, True),
 ]
+
+# How the closed year ends (its last forms' results, projects/demo_reports.py): most indicators are met, these fall
+# short, and these have no result: their projects were given them only after the year's last form (in the seed:
+# seed(hold_back=…), then link_after_the_forms), so no form asked for them.
+FALLS_SHORT = ("KPI03", "KPI08")
+LINKED_AFTER_THE_FORMS = ("KPI06",)
 
 # (name, group code, source, strategy code, KPI codes)
 PROJECTS = [
@@ -113,9 +120,47 @@ def seed_plan_tree(fy) -> dict:
     return {"items": items, "indicators": indicators}
 
 
+def _project_targets(indicators: dict, first: int | None) -> dict:
+    """{(project number, KPI code): the project's target}. A cumulative indicator's target is shared out among
+    its projects (their results add up to the office's figure); the others apply to each project whole."""
+    linked = [(number, code) for number, (*_rest, kpis) in enumerate(PROJECTS[:first], start=1) for code in kpis]
+    sharing = Counter(code for _number, code in linked)
+    given = Counter()
+    targets = {}
+    for number, code in linked:
+        indicator = indicators[code]
+        target = indicator.target_value
+        if target is not None and indicator.is_cumulative:
+            share, left = divmod(int(target), sharing[code])
+            target = Decimal(share + (given[code] < left))
+            given[code] += 1
+        targets[(number, code)] = target
+    return targets
+
+
+def _link(project, indicator, target) -> None:
+    ProjectIndicator.objects.update_or_create(
+        project=project, indicator=indicator,
+        defaults={"target_value": None if indicator.is_qualitative else target,
+                  "target_text": "ระดับดีมาก" if indicator.is_qualitative else ""},
+    )
+
+
+def link_after_the_forms(fy) -> None:
+    """Give ``fy``'s projects the indicators held back from them (LINKED_AFTER_THE_FORMS), after the year's
+    forms were written: no form has a line for them, so the year shows no result for them. Idempotent."""
+    indicators = {i.code: i for i in Indicator.objects.filter(fiscal_year=fy)}
+    for (number, code), target in _project_targets(indicators, None).items():
+        project = Project.objects.filter(fiscal_year=fy, code=f"{fy.year}-{number:03d}").first()
+        if code in LINKED_AFTER_THE_FORMS and project is not None:
+            _link(project, indicators[code], target)
+
+
 @transaction.atomic
-def seed(fy, *, owners_by_group: dict[str, list[User]] | None = None, first: int | None = None) -> list[Project]:
-    """Create the demo plan for ``fy`` (idempotent: keyed by codes); only the ``first`` projects when given."""
+def seed(fy, *, owners_by_group: dict[str, list[User]] | None = None, first: int | None = None,
+         hold_back: tuple = ()) -> list[Project]:
+    """Create the demo plan for ``fy`` (idempotent: keyed by codes); only the ``first`` projects when given.
+    ``hold_back``: KPI codes not linked to the projects yet (see link_after_the_forms)."""
     rng = random.Random(fy.year)
     tree = seed_plan_tree(fy)
     plan = plan_services.ensure_action_plan(fy)
@@ -123,6 +168,7 @@ def seed(fy, *, owners_by_group: dict[str, list[User]] | None = None, first: int
     owners_by_group = owners_by_group or {}
     fallback_owners = list(User.objects.filter(office=fy.office, role_assignments__role=Role.OWNER))
     projects = []
+    targets = _project_targets(tree["indicators"], first)
     for number, (name, group, source, strategy, kpis) in enumerate(PROJECTS[:first], start=1):
         name = name.format(year=fy.year)
         budget = Decimal(rng.randrange(20, 600) * 1000)
@@ -154,12 +200,8 @@ def seed(fy, *, owners_by_group: dict[str, list[User]] | None = None, first: int
             )
         project.activities.filter(order__gt=count).delete()
         for code in kpis:
-            indicator = tree["indicators"][code]
-            ProjectIndicator.objects.update_or_create(
-                project=project, indicator=indicator,
-                defaults={"target_value": None if indicator.is_qualitative else indicator.target_value,
-                          "target_text": "ระดับดีมาก" if indicator.is_qualitative else ""},
-            )
+            if code not in hold_back:
+                _link(project, tree["indicators"][code], targets[(number, code)])
         projects.append(project)
     plan.total_budget = sum((p.total_budget for p in projects), Decimal("0"))
     plan.title = f"แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {fy.year}"

@@ -3,14 +3,15 @@ with finance figures.
 
 The live year's quarters that ended before the live quarter have forms in every state; the live quarter (its
 window includes today) has forms in several states dated between its window's opening and today, so owners,
-planning, the director and finance all have work waiting; the previous year is complete (approved, a few late).
+planning, the director and finance all have work waiting; the previous year is complete (approved, a few late),
+its indicators mostly met by the last forms, two short of their targets.
 """
 
 import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from accounts import democlock
 from accounts.models import Role, User
 from reminders import outbox
 
+from . import demo as projects_demo
 from . import workflow
 from .models import ActivityProgress, Disbursement, QuarterlyReport, ReportEvent, ReportRevision
 
@@ -185,7 +187,7 @@ def _form(report, rng, *, complete: bool) -> tuple[dict, dict, dict]:
             fields.pop("spent_this_quarter")
         return fields, activities, {}
     fields.update(outcomes=rng.choice(OUTCOMES), problems=rng.choice(PROBLEMS), suggestions=rng.choice(SUGGESTIONS))
-    results = {}
+    results, through = {}, None
     for line in report.indicator_results.select_related("target__indicator"):
         indicator, target = line.target.indicator, line.target.target_value
         if indicator.is_qualitative:
@@ -195,8 +197,50 @@ def _form(report, rng, *, complete: bool) -> tuple[dict, dict, dict]:
         else:
             share = rng.uniform(0.15, 0.4) if indicator.is_cumulative else rng.uniform(0.7, 1.0)
             places = Decimal("0.01") if indicator.unit in ("ร้อยละ", "คะแนน") else Decimal("1")
-            results[line.pk] = {"value": (target * Decimal(share)).quantize(places)}
+            value = (target * Decimal(share)).quantize(places)
+            if through is None:
+                through = _through_a_finished_year(report)
+            if through:
+                value = _finished_year_result(report, indicator, target, places, through)
+            results[line.pk] = {"value": value}
     return fields, activities, results
+
+
+def _through_a_finished_year(report) -> Decimal:
+    """How far through its fiscal year ``report``'s quarter is (1 for the last form) when the year is over (the
+    demo's closed year); 0 in a year not over."""
+    quarter = report.quarter
+    year = quarter.fiscal_year
+    if year.end >= democlock.current().today:
+        return Decimal(0)
+    forms = [n for n in range(1, 5) if year.needs_form(n)]
+    return Decimal(forms.index(quarter.number) + 1) / len(forms)
+
+
+# The most a result can be in these units.
+TOPS = {"ร้อยละ": Decimal(100), "ระดับ": Decimal(5)}
+
+
+def _finished_year_result(report, indicator, target: Decimal, places: Decimal, through: Decimal) -> Decimal:
+    """A project's result in a form of the closed year. The last form's is its target or a little more, so that
+    most indicators are met, or below it for those that fall short (projects_demo.FALLS_SHORT); earlier forms
+    climb to it (a cumulative figure in proportion to the year gone by). The same every time the form is saved
+    (a form returned and corrected keeps its result), and it takes nothing from the quarter's dice."""
+    key = f"{report.quarter.fiscal_year.year}/{report.project.code}/{indicator.code}"
+    rng = random.Random(key)
+    if indicator.code in projects_demo.FALLS_SHORT:
+        final = (target * Decimal(rng.uniform(0.78, 0.92))).quantize(places, rounding=ROUND_FLOOR)
+        final = max(Decimal(0), min(final, target - places))
+    else:
+        final = (target * Decimal(rng.uniform(1.0, 1.12))).quantize(places, rounding=ROUND_CEILING)
+        final = max(target, min(final, TOPS.get(indicator.unit, final)))
+    if through >= 1:
+        return final
+    if indicator.is_cumulative:
+        share = through * Decimal(random.Random(f"{key}/{report.quarter.number}").uniform(0.85, 1.0))
+    else:
+        share = Decimal("0.8") + Decimal("0.2") * through
+    return (final * share).quantize(places, rounding=ROUND_FLOOR)
 
 
 def _save(report, owner, rng, when, *, complete=True, note=""):

@@ -17,6 +17,7 @@ from plans.models import FiscalYear, Quarter
 from projects import workflow
 from projects.models import Disbursement, Project, QuarterlyReport, ReportEvent
 from reminders.models import Message
+from reporting import figures
 from reporting.models import AnnualReport
 
 State = QuarterlyReport.State
@@ -143,6 +144,10 @@ def test_the_previous_year_is_closed_with_an_approved_edition_and_seeding_again_
             activities__budget_category=Project.BudgetCategory.INVESTMENT).count() == 1
     actions = FollowUpAction.objects.filter(recommendation__issue__round__fiscal_year__year=2569)
     assert actions.exists() and set(actions.values_list("state", flat=True)) == {FollowUpAction.State.CLOSED}
+    # The closed year's indicators: most met, a few not, one without a result (linked after the last form).
+    counts = figures.year(edition.fiscal_year).indicator_counts
+    assert counts["met"] > counts["not_yet"] + counts["no_data"] and counts["not_yet"] >= 1
+    assert counts["no_data"] == 1 and counts["reported"] == 1
     # FY 2562 keeps the source document's calendar.
     assert FiscalYear.objects.filter(year=2562, office__code="SPM12").get().calendar_activities.count() == 4
 

@@ -13,7 +13,6 @@ ALLOWED = (  # no CSP applies to these; each says so in a comment at its top
     "inspections/monitoring_pdf.html",
     "emenscr/summary_pdf.html",
     "inspections/round_report.html",
-    "inspections/round_report_pmo.html",
     "inspections/meeting_pdf.html",
 )
 

@@ -69,9 +69,10 @@ class Command(BaseCommand):
                 for group in user.work_groups.all():
                     owners.setdefault(group.code, []).append(user)
         previous, current = years[(main.code, live - 1)], years[(main.code, live)]
-        for fy in (previous, current):
-            projects_demo.seed(fy, owners_by_group=owners)
+        projects_demo.seed(previous, owners_by_group=owners, hold_back=projects_demo.LINKED_AFTER_THE_FORMS)
+        projects_demo.seed(current, owners_by_group=owners)
         demo_reports.seed(previous, closed=True)
+        projects_demo.link_after_the_forms(previous)  # the closed year's indicator without a result
         projects_demo.seed_budget_categories(previous)  # capital projects with a year of disbursements
         analyze()  # the closed year's forms are in: what follows reads them (editions, evaluation, eMENSCR)
         inspections_demo.seed(previous, closed=True)
