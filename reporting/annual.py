@@ -358,7 +358,7 @@ def build(data: dict, *, thai_digits: bool = False, progress=None, on_plan=None)
                  for part, (_html, start) in zip(found_front.parts[1:], body_numbers)]
     tell(90)
     outline = [("ปก", 0, 0)] + [(title, front.pages + number - 1, level) for title, number, level in toc]
-    pdf = render.assemble([front.pdf] + [result.pdf for result in found.parts],
+    pdf = render.assemble([front.pdf] + store.merge_inputs(found),
                           overlays=overlays, outline=outline, metadata={
         "/Title": f"รายงานผลการดำเนินงานประจำปีงบประมาณ พ.ศ. {data['fiscal_year']} — {data['office']['name']}",
         "/Author": data["office"]["name"], "/Subject": AUDIENCES[data["audience"]]["name"],

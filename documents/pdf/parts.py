@@ -9,6 +9,11 @@ Both are written under a temporary name and renamed, the JSON last, so a reader 
 two builds writing the same part leave one whole copy. A part whose PDF is missing or does not match its
 sha256 is rendered again. Reading an entry touches it; when the folder grows past
 ``TIDTAM_PDF_PARTS_MAX_MB``, the least recently used entries go.
+
+Parts rendered together in one batch are also kept whole, as a *run*: an entry keyed by the keys of its parts
+in order. Merging hundreds of one-page PDFs costs qpdf about 200 KB per document (2,005 parts: 400 MB); a build
+whose consecutive parts are a kept run merges the run's one PDF instead (its pages are those parts' pages, the
+fonts shared), so a 2,000-project edition merges about 130 documents, cold or rebuilt after a change.
 """
 
 import hashlib
@@ -62,6 +67,11 @@ def key_of(html: str, version: str) -> str:
     return hashlib.sha256(f"{version}\n".encode() + html.encode()).hexdigest()
 
 
+def run_key(keys) -> str:
+    """The key of a run: the parts' keys, in order."""
+    return hashlib.sha256(("run\n" + "\n".join(keys)).encode()).hexdigest()
+
+
 def folder() -> Path:
     return Path(settings.TIDTAM_PDF_PARTS_DIR)
 
@@ -74,6 +84,7 @@ class Found:
     reused: int
     rendered: int
     fresh: frozenset = frozenset()  # the indexes of the parts rendered now
+    keys: tuple = ()  # each part's key, in the order asked
 
 
 class Store:
@@ -103,11 +114,11 @@ class Store:
             pass
         return render.Rendered(pdf, int(meta["pages"]), dict(meta.get("anchors", {})))
 
-    def put(self, key: str, part: render.Rendered) -> None:
+    def put(self, key: str, part: render.Rendered, *, parts: list[str] = ()) -> None:
         pdf_path, meta_path = self._paths(key)
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         meta = {"pages": part.pages, "anchors": part.anchors, "sha256": hashlib.sha256(part.pdf).hexdigest(),
-                "size": len(part.pdf)}
+                "size": len(part.pdf), **({"parts": list(parts)} if parts else {})}
         self._write(pdf_path, part.pdf)
         self._write(meta_path, json.dumps(meta, ensure_ascii=False).encode())
 
@@ -171,14 +182,48 @@ class Store:
         order = list(missing)
         if on_plan:
             on_plan(len(documents) - sum(len(v) for v in missing.values()), len(order))
-        rendered = render_batched([documents[missing[key][0]] for key in order], progress=progress)
+        rendered, batches = render_batched([documents[missing[key][0]] for key in order], progress=progress,
+                                           whole=True)
         for key, part in zip(order, rendered):
             self.put(key, part)
             for index in missing[key]:
                 results[index] = part
-        self.evict(keep=frozenset(keys))
+        for indexes, batch in batches:
+            run = [order[i] for i in indexes]
+            self.put(run_key(run), batch, parts=run)
+        self.evict(keep=frozenset(keys) | {key for key, _length in self._runs_of(keys).values()})
         return Found(results, len(documents) - sum(len(v) for v in missing.values()), len(order),
-                     frozenset(index for indexes in missing.values() for index in indexes))
+                     frozenset(index for indexes in missing.values() for index in indexes), tuple(keys))
+
+    def _runs_of(self, keys) -> dict[int, tuple[str, int]]:
+        """The kept runs among ``keys``, greedily from the start: {index of the first part: (run key, length)}."""
+        found, index = {}, 0
+        while index < len(keys):
+            for length in range(min(BATCH, len(keys) - index), 1, -1):
+                candidate = run_key(keys[index:index + length])
+                if self._paths(candidate)[1].exists():
+                    found[index] = (candidate, length)
+                    index += length
+                    break
+            else:
+                index += 1
+        return found
+
+    def merge_inputs(self, found: Found) -> list[bytes]:
+        """The PDFs whose pages, in order, are the found parts' pages: a kept run for each stretch of parts
+        rendered together, the parts themselves elsewhere (see the module's notes)."""
+        runs = self._runs_of(found.keys)
+        out, index = [], 0
+        while index < len(found.parts):
+            key, length = runs.get(index, ("", 1))
+            run = self.get(key) if key else None
+            if run is not None and run.pages == sum(part.pages for part in found.parts[index:index + length]):
+                out.append(run.pdf)
+                index += length
+            else:  # no run here, or it went missing or corrupt since: the parts
+                out.append(found.parts[index].pdf)
+                index += 1
+        return out
 
 
 BATCH = 16  # parts rendered together in one WeasyPrint document, then cut apart
@@ -194,12 +239,14 @@ def _split(html: str) -> tuple[str, str] | None:
     return head, body
 
 
-def render_batched(documents: list[str], *, progress=None) -> list[render.Rendered]:
+def render_batched(documents: list[str], *, progress=None, whole: bool = False):
     """Render documents as parts, cheaply: WeasyPrint's fixed cost per document (fonts loaded and subset)
     dwarfs a project's page, so documents with the same head are laid out together, each from a new page,
     and the pages are cut apart again by the part each begins with. A part's own page count, anchors and
     pages are what rendering it alone gives, since each starts on a fresh page and page numbers are laid over
-    afterwards. Documents with styles in their body are rendered alone."""
+    afterwards. Documents with styles in their body are rendered alone.
+
+    The parts, in order; with ``whole``, also each batch as rendered: ``(parts, [(indexes, batch), …])``."""
     groups: dict[str, list[int]] = {}
     alone = []
     for index, html in enumerate(documents):
@@ -224,19 +271,25 @@ def render_batched(documents: list[str], *, progress=None) -> list[render.Render
         if progress:
             progress(len(documents) * done // total, len(documents))
 
-    for (indexes, _html), cut in zip(jobs, render.render_all([(html, len(indexes)) for indexes, html in jobs],
-                                                               progress=told, job=_render_cut)):
+    batches = []
+    for (indexes, _html), (cut, batch) in zip(jobs, render.render_all(
+            [(html, len(indexes)) for indexes, html in jobs], progress=told, job=_render_cut)):
         for index, part in zip(indexes, cut):
             results[index] = part
-    return results
+        if batch is not None:
+            batches.append((indexes, batch))
+    return (results, batches) if whole else results
 
 
-def _render_cut(job: tuple[str, int]) -> list[render.Rendered]:
+def _render_cut(job: tuple[str, int]) -> tuple[list[render.Rendered], render.Rendered | None]:
     """Render a batch of ``count`` parts and cut it apart, in the worker process (the cutting runs in
-    parallel too)."""
+    parallel too): (the parts, the batch as rendered — None for a part rendered alone)."""
     html, count = job
     rendered = render.render(html)
-    return _cut(rendered, count) if count > 1 else [rendered]
+    if count == 1:
+        return [rendered], None
+    # the whole batch's pages without its cutting marks: what the run is merged as
+    return _cut(rendered, count), render.Rendered(rendered.pdf, rendered.pages, {})
 
 
 def _cut(batch: render.Rendered, count: int) -> list[render.Rendered]:

@@ -97,11 +97,14 @@ def test_a_corrupt_or_missing_part_is_rendered_again(settings, tmp_path):
     data = year(3)
     first = annual.build(data)
     folder = settings.TIDTAM_PDF_PARTS_DIR
-    pdfs = sorted(folder.glob("??/*.pdf"), key=lambda path: path.stat().st_size)
+    runs = [path.with_suffix(".pdf") for path in folder.glob("??/*.json") if "parts" in json.loads(path.read_text())]
+    pdfs = sorted((path for path in folder.glob("??/*.pdf") if path not in runs), key=lambda path: path.stat().st_size)
     pdfs[-1].write_bytes(pdfs[-1].read_bytes()[:500])  # cut short
     pdfs[-2].unlink()  # gone
     meta = pdfs[-3].with_suffix(".json")
     meta.write_text("{not json")
+    for run in runs:  # a kept run cut short: its parts are merged instead
+        run.write_bytes(run.read_bytes()[:500])
     again = annual.build(data)
     assert again.rendered == 3 and again.pages == first.pages
     assert pdf_text(again.pdf, tmp_path) == pdf_text(first.pdf, tmp_path)
@@ -248,3 +251,33 @@ def test_the_bookmarks_are_the_contents_alone_and_a_rebuild_has_the_cold_builds(
     assert outline_of(first.pdf) == [(0, "ปก", 0)] + [(level, title, first.front_pages + number - 1)
                                                       for title, number, level in first.toc]
     assert outline_of(cold_build(data, settings, tmp_path / "cold").pdf) == expected
+
+
+def test_parts_rendered_together_are_merged_as_their_run_cold_or_rebuilt(settings, tmp_path, monkeypatch):
+    """A batch is kept whole too: a build merges one PDF for each stretch of parts rendered together (qpdf's
+    cost is per document merged), and the edition reads the same as when every part is merged alone."""
+    from documents.pdf import render
+
+    merged = []
+    assemble = render.assemble
+
+    def counting(documents, **kwargs):
+        merged.append(len(documents))
+        return assemble(documents, **kwargs)
+
+    monkeypatch.setattr(render, "assemble", counting)
+    data = year(20)
+    first = annual.build(data)
+    body = len(annual.body_parts(data, False))
+    cold_merged = merged[-1]
+    assert cold_merged < body / 3  # the front, and the body in a few runs (sections with styles of their own alone)
+    data["projects"][10]["problems"] = "ครูผู้รับผิดชอบย้ายระหว่างปี จึงต้องมอบหมายงานใหม่"
+    again = annual.build(data)
+    # the changed project's batch alone is merged part by part
+    assert again.rendered == 1 and cold_merged < merged[-1] < body
+    monkeypatch.setattr(parts.Store, "_runs_of", lambda self, keys: {})  # every part merged alone
+    alone = annual.build(data)
+    assert merged[-1] == body + 1 and alone.rendered == 0
+    assert again.pages == alone.pages == len(PdfReader(io.BytesIO(again.pdf)).pages) > first.pages - 1
+    assert pdf_text(again.pdf, tmp_path) == pdf_text(alone.pdf, tmp_path)
+    assert "ครูผู้รับผิดชอบย้ายระหว่างปี" in pdf_text(again.pdf, tmp_path)
