@@ -15,4 +15,5 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+TIDTAM_PUBLIC_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"  # as behind deploy/nginx.conf (locustfile: one per user)
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

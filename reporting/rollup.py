@@ -10,8 +10,10 @@ offices. The numbers are those of the office's dashboard (``figures.summary`` wi
 """
 
 import hashlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -151,11 +153,8 @@ def build(offices, *, year: int | None = None, quarter: int | None = None, basis
     offices = list(offices.order_by("name"))
     key = "rollup:" + hashlib.sha256(
         f"{sorted(o.pk for o in offices)}|{year}|{quarter}|{basis}|{today.isoformat()}".encode()).hexdigest()
-    data = cache.get(key) if seconds else None
-    if data is None:
-        data = _compute(offices, year=year, quarter=quarter, basis=basis, today=today)
-        if seconds:
-            cache.set(key, data, seconds)
+    compute = partial(_compute, offices, year=year, quarter=quarter, basis=basis, today=today)
+    data = kept(key, seconds, compute) if seconds else compute()
     if sort not in SORTS:
         sort = "office"
     present = [r for r in data.rows if r.key(sort) is not None]
@@ -163,6 +162,33 @@ def build(offices, *, year: int | None = None, quarter: int | None = None, basis
     present.sort(key=lambda r: r.office.name)  # ties stay in name order, whichever the direction
     present.sort(key=lambda r: r.key(sort), reverse=descending)
     return replace(data, rows=present + absent, key=key)
+
+
+LOCK_SECONDS = 120  # at most this long one request computes the figures while the others read the old ones
+WAIT_SECONDS = 10  # how long a request waits for figures another is computing, when none are kept yet
+
+
+def kept(key: str, seconds: int, compute):
+    """The figures kept under ``key``, computed again once they are ``seconds`` old by the one request that
+    takes the key's lock; the others meanwhile read the figures being replaced (kept for three times as long),
+    and with none kept yet they wait for the first computation a little rather than repeat it. So ten central
+    viewers arriving together, or just after the figures aged, cost one computation, not ten."""
+    data = cache.get(key)
+    if data is not None and (timezone.now() - data.computed_at).total_seconds() < seconds:
+        return data
+    lock = f"{key}:computing"
+    if cache.add(lock, 1, LOCK_SECONDS):
+        try:
+            data = compute()
+            cache.set(key, data, seconds * 3)
+        finally:
+            cache.delete(lock)
+        return data
+    deadline = time.monotonic() + WAIT_SECONDS
+    while data is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        data = cache.get(key)
+    return data if data is not None else compute()
 
 
 def _compute(offices, *, year: int | None, quarter: int | None, basis: str, today: date) -> Rollup:

@@ -102,3 +102,6 @@ def test_docker_compose_lets_web_and_worker_scale():
     assert "ports:" not in web and "migrate" not in web.split("depends_on:")[0]
     assert "\n  migrate:\n" in text and "\n  proxy:\n" in text and (ROOT / "deploy" / "nginx.conf").exists()
     assert 'profiles: ["replica"]' in text
+    # the public pages' limit per client: the proxy names the client, and the app reads that name
+    assert "proxy_set_header X-Real-IP $remote_addr;" in (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "TIDTAM_PUBLIC_CLIENT_IP_HEADER: HTTP_X_REAL_IP" in text.split("\nservices:\n")[0]

@@ -85,6 +85,18 @@ class Found:
     rendered: int
     fresh: frozenset = frozenset()  # the indexes of the parts rendered now
     keys: tuple = ()  # each part's key, in the order asked
+    runs: dict | None = None  # the kept runs among them, as ``Store._runs_of`` finds them (None: not looked for)
+
+
+class Kept(render.Rendered):
+    """A part in the store: its page count and anchors in memory, its PDF read from the disk when asked."""
+
+    def __init__(self, path: Path, pages: int, anchors: dict):
+        self.path, self.pages, self.anchors = path, pages, anchors
+
+    @property
+    def pdf(self) -> bytes:
+        return self.path.read_bytes()
 
 
 class Store:
@@ -112,7 +124,7 @@ class Store:
             os.utime(meta_path)  # recently used
         except OSError:
             pass
-        return render.Rendered(pdf, int(meta["pages"]), dict(meta.get("anchors", {})))
+        return Kept(pdf_path, int(meta["pages"]), dict(meta.get("anchors", {})))
 
     def put(self, key: str, part: render.Rendered, *, parts: list[str] = ()) -> None:
         pdf_path, meta_path = self._paths(key)
@@ -182,18 +194,16 @@ class Store:
         order = list(missing)
         if on_plan:
             on_plan(len(documents) - sum(len(v) for v in missing.values()), len(order))
-        rendered, batches = render_batched([documents[missing[key][0]] for key in order], progress=progress,
-                                           whole=True)
-        for key, part in zip(order, rendered):
-            self.put(key, part)
+        measured = render_batched([documents[missing[key][0]] for key in order], order, root=self.root,
+                                  progress=progress)
+        for key, (pages, anchors) in zip(order, measured):
+            part = Kept(self._paths(key)[0], pages, anchors)
             for index in missing[key]:
                 results[index] = part
-        for indexes, batch in batches:
-            run = [order[i] for i in indexes]
-            self.put(run_key(run), batch, parts=run)
-        self.evict(keep=frozenset(keys) | {key for key, _length in self._runs_of(keys).values()})
+        runs = self._runs_of(keys)
+        self.evict(keep=frozenset(keys) | {key for key, _length in runs.values()})
         return Found(results, len(documents) - sum(len(v) for v in missing.values()), len(order),
-                     frozenset(index for indexes in missing.values() for index in indexes), tuple(keys))
+                     frozenset(index for indexes in missing.values() for index in indexes), tuple(keys), runs)
 
     def _runs_of(self, keys) -> dict[int, tuple[str, int]]:
         """The kept runs among ``keys``, greedily from the start: {index of the first part: (run key, length)}."""
@@ -212,7 +222,7 @@ class Store:
     def merge_inputs(self, found: Found) -> list[bytes]:
         """The PDFs whose pages, in order, are the found parts' pages: a kept run for each stretch of parts
         rendered together, the parts themselves elsewhere (see the module's notes)."""
-        runs = self._runs_of(found.keys)
+        runs = found.runs if found.runs is not None else self._runs_of(found.keys)
         out, index = [], 0
         while index < len(found.parts):
             key, length = runs.get(index, ("", 1))
@@ -239,14 +249,16 @@ def _split(html: str) -> tuple[str, str] | None:
     return head, body
 
 
-def render_batched(documents: list[str], *, progress=None, whole: bool = False):
-    """Render documents as parts, cheaply: WeasyPrint's fixed cost per document (fonts loaded and subset)
-    dwarfs a project's page, so documents with the same head are laid out together, each from a new page,
-    and the pages are cut apart again by the part each begins with. A part's own page count, anchors and
-    pages are what rendering it alone gives, since each starts on a fresh page and page numbers are laid over
-    afterwards. Documents with styles in their body are rendered alone.
+def render_batched(documents: list[str], keys: list[str], *, root: Path, progress=None) -> list[tuple[int, dict]]:
+    """Render documents as parts, cheaply, and keep each in the store at ``root`` under its key: WeasyPrint's
+    fixed cost per document (fonts loaded and subset) dwarfs a project's page, so documents with the same head
+    are laid out together, each from a new page, and the pages are cut apart again by the part each begins
+    with. A part's own page count, anchors and pages are what rendering it alone gives, since each starts on a
+    fresh page and page numbers are laid over afterwards. Documents with styles in their body are rendered
+    alone. Each batch is also kept whole, as a run (see the module's notes).
 
-    The parts, in order; with ``whole``, also each batch as rendered: ``(parts, [(indexes, batch), …])``."""
+    The worker processes write the PDFs; this process gets each part's (pages, anchors) only, so a
+    2,000-project edition's parts never sit in its memory all at once."""
     groups: dict[str, list[int]] = {}
     alone = []
     for index, html in enumerate(documents):
@@ -271,25 +283,27 @@ def render_batched(documents: list[str], *, progress=None, whole: bool = False):
         if progress:
             progress(len(documents) * done // total, len(documents))
 
-    batches = []
-    for (indexes, _html), (cut, batch) in zip(jobs, render.render_all(
-            [(html, len(indexes)) for indexes, html in jobs], progress=told, job=_render_cut)):
-        for index, part in zip(indexes, cut):
-            results[index] = part
-        if batch is not None:
-            batches.append((indexes, batch))
-    return (results, batches) if whole else results
+    for (indexes, _html), measured in zip(jobs, render.render_all(
+            [(html, root, [keys[index] for index in indexes]) for indexes, html in jobs], progress=told,
+            job=_render_cut)):
+        for index, each in zip(indexes, measured):
+            results[index] = each
+    return results
 
 
-def _render_cut(job: tuple[str, int]) -> tuple[list[render.Rendered], render.Rendered | None]:
-    """Render a batch of ``count`` parts and cut it apart, in the worker process (the cutting runs in
-    parallel too): (the parts, the batch as rendered — None for a part rendered alone)."""
-    html, count = job
+def _render_cut(job: tuple[str, Path, list[str]]) -> list[tuple[int, dict]]:
+    """In the worker process (the cutting and writing run in parallel too): render a batch of parts, cut it
+    apart, keep each part and the batch as a run in the store at ``root``; each part's (pages, anchors)."""
+    html, root, keys = job
+    store = Store(root, max_bytes=0)  # only written to here: the building process evicts
     rendered = render.render(html)
-    if count == 1:
-        return [rendered], None
-    # the whole batch's pages without its cutting marks: what the run is merged as
-    return _cut(rendered, count), render.Rendered(rendered.pdf, rendered.pages, {})
+    pieces = [rendered] if len(keys) == 1 else _cut(rendered, len(keys))
+    for key, piece in zip(keys, pieces):
+        store.put(key, piece)
+    if len(keys) > 1:  # the whole batch's pages without its cutting marks, what the run is merged as: last, so
+        # that a kept run's parts are kept too
+        store.put(run_key(keys), render.Rendered(rendered.pdf, rendered.pages, {}), parts=keys)
+    return [(piece.pages, piece.anchors) for piece in pieces]
 
 
 def _cut(batch: render.Rendered, count: int) -> list[render.Rendered]:

@@ -152,6 +152,41 @@ def test_the_figures_are_kept_for_a_few_minutes_and_sorted_from_what_was_kept(
     assert fresh[office.pk] == kept[office.pk] + 1
 
 
+def test_aged_figures_are_computed_again_by_one_request_while_the_others_read_the_old(monkeypatch, request):
+    """Ten central viewers arriving just after the figures aged cost one computation: the request that takes the
+    lock computes, the others read the figures being replaced; with none kept yet they wait for the first."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    cache.clear()
+    request.addfinalizer(cache.clear)
+    started = timezone.now()
+    now = [started]
+    monkeypatch.setattr(timezone, "now", lambda: now[0])
+    computed = []
+
+    def compute():
+        computed.append(now[0])
+        return SimpleNamespace(computed_at=now[0], n=len(computed))
+
+    assert rollup.kept("k", 300, compute).n == 1
+    now[0] = started + timedelta(seconds=299)
+    assert rollup.kept("k", 300, compute).n == 1 and len(computed) == 1  # still fresh: kept
+    now[0] = started + timedelta(seconds=301)
+    cache.add("k:computing", 1, 60)  # another request is computing them again
+    assert rollup.kept("k", 300, compute).n == 1 and len(computed) == 1  # the old ones, not a second computation
+    cache.delete("k:computing")
+    assert rollup.kept("k", 300, compute).n == 2  # this request takes the lock and computes
+    assert cache.get("k:computing") is None  # and lets it go
+    # nothing kept and another computing: wait for its figures (here they never come: compute after the wait)
+    monkeypatch.setattr(rollup, "WAIT_SECONDS", 0.3)
+    cache.add("new:computing", 1, 60)
+    assert rollup.kept("new", 300, compute).n == 3
+
+
 @pytest.mark.django_db
 def test_filters_sorting_and_totals(client, monkeypatch, tree, region_data, other_office, office):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: LATER)
