@@ -7,6 +7,9 @@ request in flight). The run stops after BENCH_MAX_REQUESTS requests or at --run-
 
 import itertools
 import os
+import random
+
+import gevent
 
 from locust import HttpUser, between, constant, events, task
 
@@ -48,6 +51,8 @@ class Visitor(HttpUser):
         # requests, not the whole bench's
         number = next(_visitors)
         self.client.headers["X-Real-IP"] = f"10.0.{number // 250}.{number % 250 + 1}"
+        if THINK:  # users who think between pages do not all click in the same instant: start within one pause
+            gevent.sleep(random.uniform(0, THINK))
 
     @task
     def page_and_baseline(self):

@@ -266,11 +266,13 @@ def test_parts_rendered_together_are_merged_as_their_run_cold_or_rebuilt(setting
         return assemble(documents, **kwargs)
 
     monkeypatch.setattr(render, "assemble", counting)
+    monkeypatch.setattr(parts, "BATCH", 8)  # the 20 projects in three batches, two of which a change leaves whole
     data = year(20)
     first = annual.build(data)
     body = len(annual.body_parts(data, False))
     cold_merged = merged[-1]
-    assert cold_merged < body / 3  # the front, and the body in a few runs (sections with styles of their own alone)
+    # the front, the four sections (each with a head of its own: alone), and the 20 projects in a few runs
+    assert cold_merged == 1 + 4 + -(-20 // parts.batch_size(20)) < body / 2
     data["projects"][10]["problems"] = "ครูผู้รับผิดชอบย้ายระหว่างปี จึงต้องมอบหมายงานใหม่"
     again = annual.build(data)
     # the changed project's batch alone is merged part by part
