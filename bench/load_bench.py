@@ -6,7 +6,7 @@ each page beside a baseline (the login page) measured under the same load in the
     REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/load_bench.py
     .venv/bin/python bench/load_bench.py --seconds 20 --max-requests 1500 --port 8115
 
-Needs the optional `bench` dependencies (locust). gunicorn (`config.wsgi`, 2 workers, bench/bench_settings.py:
+Needs the optional `bench` dependencies (locust). gunicorn (`config.wsgi`, 3 workers as in docker-compose.yml, bench/bench_settings.py:
 the production settings on plain HTTP) is started and stopped by this script. Pages whose URL name does not exist
 on the branch print "not built on this branch". The reminder sweep row runs in this process on the day after
 quarter 4's due date, inside a transaction that is rolled back (so it can be run again). Prints, asserts nothing.
@@ -199,7 +199,7 @@ def sweep_row() -> tuple[str, str]:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8115)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=30, help="at most this long per row")
     parser.add_argument("--max-requests", type=int, default=2000, help="at most this many requests per row")
     parser.add_argument("--redis", default=os.getenv("REDIS_URL", "redis://127.0.0.1:6379/7"))

@@ -69,7 +69,9 @@ def fresh_build(fy_pk: int, audience: str, queue) -> None:
     settings.TIDTAM_PDF_PARTS_DIR = tempfile.mkdtemp(prefix="tidtam-parts-")
     started = time.perf_counter()
     built = annual.build(annual.snapshot(FiscalYear.objects.get(pk=fy_pk), audience, basis=figures.Basis.APPROVED))
-    queue.put((time.perf_counter() - started, built.pages, *peak_mb()))
+    with open("/proc/self/status") as status:  # VmHWM: ru_maxrss would carry the spawning process's peak over exec
+        own = next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+    queue.put((time.perf_counter() - started, built.pages, own, peak_mb()[1]))
 
 
 def fresh_memory(fy, audience: str) -> tuple[float, int, float, float]:
