@@ -13,9 +13,9 @@ import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache

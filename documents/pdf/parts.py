@@ -109,7 +109,13 @@ class Store:
         return base / f"{key}.pdf", base / f"{key}.json"
 
     def get(self, key: str) -> render.Rendered | None:
-        """The stored part, or None when it is missing, half-written or corrupt (then it is dropped)."""
+        """The stored part, or None when it is missing, half-written or corrupt (then it is dropped); its PDF
+        stays on the disk until asked for."""
+        loaded = self._load(key)
+        return Kept(self._paths(key)[0], loaded[1], loaded[2]) if loaded else None
+
+    def _load(self, key: str) -> tuple[bytes, int, dict] | None:
+        """The stored part's PDF, pages and anchors, checked against its sha256; None as for ``get``."""
         pdf_path, meta_path = self._paths(key)
         try:
             meta = json.loads(meta_path.read_text())
@@ -124,7 +130,7 @@ class Store:
             os.utime(meta_path)  # recently used
         except OSError:
             pass
-        return Kept(pdf_path, int(meta["pages"]), dict(meta.get("anchors", {})))
+        return pdf, int(meta["pages"]), dict(meta.get("anchors", {}))
 
     def put(self, key: str, part: render.Rendered, *, parts: list[str] = ()) -> None:
         pdf_path, meta_path = self._paths(key)
@@ -226,9 +232,9 @@ class Store:
         out, index = [], 0
         while index < len(found.parts):
             key, length = runs.get(index, ("", 1))
-            run = self.get(key) if key else None
-            if run is not None and run.pages == sum(part.pages for part in found.parts[index:index + length]):
-                out.append(run.pdf)
+            run = self._load(key) if key else None  # read once: the PDF checked is the PDF merged
+            if run is not None and run[1] == sum(part.pages for part in found.parts[index:index + length]):
+                out.append(run[0])
                 index += length
             else:  # no run here, or it went missing or corrupt since: the parts
                 out.append(found.parts[index].pdf)
@@ -237,6 +243,7 @@ class Store:
 
 
 BATCH = 32  # at most this many parts rendered together in one WeasyPrint document, then cut apart
+MARKER = "tidtam-part-"
 
 
 def batch_size(count: int) -> int:
@@ -245,7 +252,6 @@ def batch_size(count: int) -> int:
     the same in a batch of 16 or 32; WeasyPrint's fixed cost per document is paid fewer times."""
     batches = max(-(-count // BATCH), min(render.workers(), count) or 1)
     return max(1, -(-count // batches))
-MARKER = "tidtam-part-"
 
 
 def _split(html: str) -> tuple[str, str] | None:
